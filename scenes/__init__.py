@@ -1,0 +1,1 @@
+"""Lecture scenes, one file per topic; each also renders with plain `manim`."""

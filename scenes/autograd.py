@@ -1,0 +1,170 @@
+"""autograd: the seed's exercise f = log(w*x + b), traced by PyTorch, forward then backward."""
+
+from manim import *
+
+from seminar_anim.model.autograd import AutogradLesson, autograd_lesson
+from seminar_anim.model.graph import columns
+from seminar_anim.visual.code import CodePanel, OutputPanel
+from seminar_anim.visual.graph import GraphView, NodeView
+from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
+from seminar_anim.visual.layout import Box
+from seminar_anim.visual.lecture import LectureScene
+from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
+
+CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
+GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
+STRIP_Y = -3.05
+
+
+class AutogradScene(LectureScene):
+    """Code, forward pass, seed, backward pass edge by edge, chain rule, and PyTorch's own print."""
+
+    def construct(self) -> None:
+        lesson: AutogradLesson = self.facts or autograd_lesson()
+        self.lesson = lesson
+        theme = self.theme
+        graph = lesson.graph
+        self.view = GraphView(graph, theme, GRAPH_AREA)
+        code = CodePanel(lesson.code, theme, CODE_BOX)
+        output_top = code.background.get_bottom()[1] - 0.3
+        output = OutputPanel(theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, output_top - 1.0, output_top))
+        self.strip = VGroup()
+
+        self.step("code", "We build f from leaf tensors that ask PyTorch to track gradients.")
+        self.play(FadeIn(self.title("Autograd:", f"f = {lesson.formula}")), FadeIn(code, shift=0.2 * RIGHT))
+        self.add(output, self.legend())
+        self.hold(3)
+
+        self.step("forward", "The forward pass computes each value and records one graph node per operation.")
+        for name, line in lesson.leaf_lines.items():
+            self.play(code.highlight(line), self.view.show_node(name))
+            self.play(self.view.flow_forward(name))
+        self.play(code.highlight(lesson.expr_line))
+        for node in graph.ops:
+            self.play(self.view.show_node(node.key))
+            self.play(self.view.flow_forward(node.key))
+        self.hold(2)
+
+        output_view = self.view.nodes[graph.output]
+        self.step("seed", "Calling f.backward() starts at the output, where df/df is 1.")
+        self.add(output_view.grad)
+        self.play(code.highlight(lesson.backward_line), FadeIn(output_view.grad, scale=1.4))
+        self.play(Indicate(output_view.grad, color=theme.backward))
+        self.hold(1)
+
+        self.step("backward", "Going back, each edge multiplies the incoming gradient by its local derivative.")
+        self.backward_pass()
+        self.hold(1)
+
+        self.step(
+            "chain-rule", f"The chain rule: df/d{graph.focus} is the product of the local derivatives on the path."
+        )
+        self.chain_rule()
+        self.hold(2)
+
+        self.step("check", f"print({graph.focus}.grad) shows the very number the graph computed.")
+        self.play(code.highlight(lesson.print_line))
+        self.play(output.print_line(lesson.prints[0], theme.backward))
+        printed = output.printed[-1]
+        focus = self.view.nodes[graph.focus].grad
+        link = DashedLine(printed.get_right(), focus.get_left(), color=theme.backward, stroke_width=2)
+        self.play(
+            Create(link),
+            Create(SurroundingRectangle(printed, color=theme.backward, buff=0.08)),
+            Create(SurroundingRectangle(focus, color=theme.backward, buff=0.06)),
+        )
+        self.hold(2)
+
+    def legend(self) -> VGroup:
+        theme = self.theme
+        items = VGroup()
+        for color, words in ((theme.forward, "value (forward)"), (theme.backward, "gradient (backward)")):
+            items.add(
+                VGroup(Dot(color=color, radius=0.07), plain_text(words, theme.muted, SMALL_SIZE)).arrange(
+                    RIGHT, buff=0.12
+                )
+            )
+        items.arrange(RIGHT, buff=0.4)
+        return items.move_to((CODE_BOX.left, STRIP_Y, 0.0), aligned_edge=LEFT)
+
+    def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
+        """Replace the calculation line under the graph; parts listed in `sources` fly in from there."""
+        row = VGroup(*parts).arrange(RIGHT, buff=0.18)
+        row.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, STRIP_Y, 0.0))
+        sources = sources or {}
+        arrivals = [
+            TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)
+            for index, part in enumerate(row)
+        ]
+        self.play(FadeOut(self.strip), AnimationGroup(*arrivals, lag_ratio=0.25))
+        self.strip = row
+        return row
+
+    def symbol(self, typst: str) -> VMobject:
+        return math_text(typst, self.theme.text, STRIP_SIZE)
+
+    def backward_pass(self) -> None:
+        """Right to left, column by column: every node's gradient from the edges leaving it."""
+        graph = self.lesson.graph
+        column = columns(graph)
+        pending = sorted(
+            (node for node in graph.nodes if node.key != graph.output),
+            key=lambda node: (-column[node.key], -self.view.nodes[node.key].get_y()),
+        )
+        for node in pending:
+            view = self.view.nodes[node.key]
+            results: list[ValueLabel] = []
+            for edge in self.view.edges_out_of(node.key):
+                self.play(self.view.light_edge(edge))
+                upstream = self.view.nodes[edge.edge.target].grad
+                product = ValueLabel(
+                    f"{edge.edge.key}.contribution", edge.edge.contribution, self.theme.backward, STRIP_SIZE
+                )
+                self.show_strip(
+                    ValueLabel(upstream.key, upstream.value, self.theme.backward, STRIP_SIZE),
+                    self.symbol("times"),
+                    ValueLabel(edge.local.key, edge.local.value, self.theme.backward, STRIP_SIZE),
+                    self.symbol("="),
+                    product,
+                    sources={0: upstream, 2: edge.local},
+                )
+                self.hold(1)
+                results.append(product)
+            if len(results) > 1:
+                terms: list[VMobject] = []
+                for result in results:
+                    terms += [ValueLabel(result.key, result.value, self.theme.backward, STRIP_SIZE), self.symbol("+")]
+                terms[-1] = self.symbol("=")
+                self.show_strip(*terms, ValueLabel(view.grad.key, view.grad.value, self.theme.backward, STRIP_SIZE))
+                self.hold(1)
+            self.land_gradient(view)
+
+    def land_gradient(self, view: NodeView) -> None:
+        """The gradient at the end of the calculation line moves onto its node."""
+        self.play(TransformFromCopy(self.strip[-1], view.grad))
+        self.add(view.grad)
+
+    def chain_rule(self) -> None:
+        """df/d(focus) typeset as a sum over paths of products of the edges' local derivatives."""
+        graph = self.lesson.graph
+        theme = self.theme
+        parts: list[VMobject] = [self.symbol(f"(partial f)/(partial {graph.focus})"), self.symbol("=")]
+        sources: dict[int, VMobject] = {}
+        for number, path in enumerate(graph.paths):
+            if number:
+                parts.append(self.symbol("+"))
+            for position, index in enumerate(path.edges):
+                if position:
+                    parts.append(self.symbol("dot"))
+                edge = self.view.edges[index]
+                sources[len(parts)] = edge.local
+                parts.append(ValueLabel(edge.local.key, edge.local.value, theme.backward, STRIP_SIZE))
+        parts.append(self.symbol("="))
+        focus = self.view.nodes[graph.focus].grad
+        sources[len(parts)] = focus
+        parts.append(ValueLabel(focus.key, focus.value, theme.backward, STRIP_SIZE))
+        path_edges = [self.view.edges[index].arrow for path in graph.paths for index in path.edges]
+        self.play(*(Indicate(arrow, color=theme.forward, scale_factor=1.0) for arrow in path_edges))
+        row = self.show_strip(*parts, sources=sources)
+        if row.width > GRAPH_AREA.width:
+            self.play(row.animate.scale_to_fit_width(GRAPH_AREA.width))

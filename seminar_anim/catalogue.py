@@ -1,0 +1,50 @@
+"""The scene catalogue in seminar order; importing it loads neither torch nor manim."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from seminar_anim.errors import UnknownSceneError
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """One lecture topic: its CLI name, what it teaches, and where its model and scene live."""
+
+    name: str
+    description: str
+    facts: str  # "module:function" returning (facts for the scene, Manifest)
+    scene: str  # "module:Class"
+    takes_expression: bool = False
+
+    def load_facts(self) -> Callable[..., Any]:
+        return _load(self.facts)
+
+    def load_scene(self) -> Any:
+        return _load(self.scene)
+
+
+def _load(target: str) -> Any:
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+SCENES: tuple[SceneSpec, ...] = (
+    SceneSpec(
+        name="autograd",
+        description="f = log(w*x + b) at x=2, w=0.5, b=1.5: graph, forward, backward to w.grad (or any --expr)",
+        facts="seminar_anim.model.autograd:autograd_facts",
+        scene="seminar_anim.scenes.autograd:AutogradScene",
+        takes_expression=True,
+    ),
+)
+
+
+def find_scene(name: str) -> SceneSpec:
+    for spec in SCENES:
+        if spec.name == name:
+            return spec
+    raise UnknownSceneError(f"unknown scene {name!r}; the scenes are: {', '.join(s.name for s in SCENES)}")

@@ -1,0 +1,172 @@
+"""The `seminar-anim` command line: each command parses its options and calls one plain function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from seminar_anim import __version__
+from seminar_anim.catalogue import SCENES, SceneSpec, find_scene
+from seminar_anim.errors import USER_ERRORS, UnknownSceneError
+from seminar_anim.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn a user's mistake into one line on stderr and exit status 2, never a traceback."""
+    try:
+        yield
+    except USER_ERRORS as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+def _lesson_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--device",
+            type=click.Choice(DEVICES),
+            default="auto",
+            show_default=True,
+            help="Where PyTorch computes the values: auto uses CUDA when present, else the CPU.",
+        ),
+        click.option(
+            "--expr",
+            metavar="EXPRESSION",
+            help="autograd only: trace this expression instead of the seed's, e.g. 'tanh(w1*x1 + w2*x2 + b)'. "
+            "Allowed: numbers, names, + - * / **, unary minus, and exp log sin cos tanh sigmoid relu sqrt abs.",
+        ),
+        click.option(
+            "--at",
+            "at",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="autograd only: the value of a variable (repeat for each); without --expr it replaces "
+            "the seed's x=2, w=0.5 or b=1.5.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
+    specs = [find_scene(name) for name in names]
+    if lesson.expr is not None or lesson.at:
+        refusing = [spec.name for spec in specs if not spec.takes_expression]
+        if refusing:
+            raise UnknownSceneError(f"--expr and --at apply to autograd only, not to {', '.join(refusing)}")
+    return specs
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="seminar-anim")
+def main() -> None:
+    """Render Day 1 of the PyTorch seminar as animated lecture videos.
+
+    Every number on screen is computed live by PyTorch while the video renders.
+    Start with `seminar-anim list`, then `seminar-anim render autograd`.
+    """
+
+
+@main.command("list")
+def list_command() -> None:
+    """List the scenes in seminar order, with what each teaches."""
+    width = max(len(spec.name) for spec in SCENES)
+    for spec in SCENES:
+        click.echo(f"{spec.name:<{width}}  {spec.description}")
+
+
+@main.command("values")
+@click.argument("name")
+@_lesson_options
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...], as_json: bool) -> None:
+    """Print the values scene NAME shows (its manifest), computed live, without rendering."""
+    lesson = LessonOptions(device=device, expr=expr, at=at)
+    with _user_errors():
+        (spec,) = _specs((name,), lesson)
+        _, manifest = spec.load_facts()(device=lesson.device, expr=lesson.expr, at=lesson.at)
+    for note in manifest.notes:
+        click.echo(f"note: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps(manifest.as_dict(), indent=2))
+        return
+    click.echo(f"{manifest.scene}: torch {manifest.torch}, {manifest.device}, {manifest.dtype}")
+    width = max(len(key) for key in manifest.values)
+    for key, value in manifest.values.items():
+        click.echo(f"  {key:<{width}}  {value}")
+    for line in manifest.prints:
+        click.echo(f"  print -> {line}")
+
+
+@main.command("render")
+@click.argument("names", nargs=-1, required=True)
+@click.option(
+    "--quality",
+    type=click.Choice(list(QUALITIES)),
+    default="low",
+    show_default=True,
+    help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="mp4",
+    show_default=True,
+    help="Video container, or png for the last frame only.",
+)
+@click.option(
+    "--transparent",
+    is_flag=True,
+    help="Transparent background for slide overlays (webm gives VP9 with alpha; mp4 becomes mov).",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(THEMES),
+    default="dark",
+    show_default=True,
+    help="dark for video, light for white slides.",
+)
+@_lesson_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("media"),
+    show_default=True,
+    help="Folder for the outputs: OUT/NAME/QUALITY_THEME/.",
+)
+def render_command(
+    names: tuple[str, ...],
+    quality: str,
+    format_: str,
+    transparent: bool,
+    theme: str,
+    device: str,
+    expr: str | None,
+    at: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Render the scenes NAMES (see `seminar-anim list`) and print the paths written.
+
+    Each render writes the video, one clip per step in sections/, the subtitles (.srt) and
+    the manifest of every value shown. Files are replaced only once complete.
+    """
+    from seminar_anim.render import render_scene
+
+    lesson = LessonOptions(device=device, expr=expr, at=at)
+    options = RenderOptions(quality=quality, format=format_, transparent=transparent, theme=theme, out=out)
+    with _user_errors():
+        specs = _specs(names, lesson)
+        for index, spec in enumerate(specs, start=1):
+            click.echo(f"[{index}/{len(specs)}] {spec.name}", err=True)
+            written = render_scene(spec, lesson, options, progress=lambda line: click.echo(f"  {line}", err=True))
+            for path in written:
+                click.echo(str(path))

@@ -1,0 +1,24 @@
+"""Errors a user can cause and fix: the CLI prints their one-line message and exits with status 2."""
+
+
+class UserError(Exception):
+    """Base of every error whose message tells the user what to change."""
+
+
+class ExpressionError(UserError, ValueError):
+    """A user's expression or `--at` value that cannot be traced."""
+
+
+class DeviceError(UserError, RuntimeError):
+    """The requested device cannot be used."""
+
+
+class UnknownSceneError(UserError, LookupError):
+    """A scene name that is not in the catalogue, or an option the scene does not take."""
+
+
+class OutputError(UserError, RuntimeError):
+    """An output that cannot be produced with the options given."""
+
+
+USER_ERRORS = (UserError,)

@@ -1,0 +1,223 @@
+"""Trace a scalar expression with real PyTorch autograd into a plain graph."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import torch
+
+from seminar_anim.model.expr import BinOp, Call, Expr, Expression, ExpressionError, Neg, Num, Var, bind
+from seminar_anim.model.graph import ChainPath, GraphEdge, GraphNode, TracedGraph, chain_paths, check_drawable
+
+_BINARY: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "+": torch.add,
+    "-": torch.sub,
+    "*": torch.mul,
+    "/": torch.div,
+    "**": torch.pow,
+}
+_CALLS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "exp": torch.exp,
+    "log": torch.log,
+    "sin": torch.sin,
+    "cos": torch.cos,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "relu": torch.relu,
+    "sqrt": torch.sqrt,
+    "abs": torch.abs,
+}
+_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^"}
+
+
+@dataclass
+class _Op:
+    """One operation as it ran: its function, its input tensors (one per slot) and its result."""
+
+    key: str
+    label: str
+    apply: Callable[..., torch.Tensor]
+    inputs: tuple[torch.Tensor, ...]
+    result: torch.Tensor
+
+
+class _Tracer:
+    def __init__(self, device: torch.device, dtype: torch.dtype) -> None:
+        self.device = device
+        self.dtype = dtype
+        self.ops: list[_Op] = []
+
+    def constant(self, value: float) -> torch.Tensor:
+        # Constants are tensors so every operation of the expression is exactly one autograd node.
+        return torch.tensor(value, dtype=self.dtype, device=self.device)
+
+    def run(self, tree: Expr, leaves: dict[str, torch.Tensor]) -> torch.Tensor:
+        match tree:
+            case Num(value=value):
+                return self.constant(value)
+            case Var(name=name):
+                return leaves[name]
+            case BinOp(op=op, left=left, right=right):
+                inputs = (self.run(left, leaves), self.run(right, leaves))
+                return self.record(_SYMBOLS[op], _BINARY[op], inputs)
+            case Neg(operand=operand):
+                return self.record("−", torch.neg, (self.run(operand, leaves),))
+            case Call(func=func, arg=arg):
+                return self.record(func, _CALLS[func], (self.run(arg, leaves),))
+        raise TypeError(f"not an expression node: {tree!r}")
+
+    def record(self, label: str, apply: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        result = apply(*inputs)
+        if result.grad_fn is not None:
+            result.retain_grad()
+            self.ops.append(_Op(f"op{len(self.ops) + 1}", label, apply, inputs, result))
+        return result
+
+
+def trace_graph(
+    expression: Expression,
+    values: dict[str, float],
+    device: torch.device | str = "cpu",
+    dtype: torch.dtype = torch.float32,
+    focus: str | None = None,
+) -> TracedGraph:
+    """Run the expression forward and backward in PyTorch and return every fact the scene shows.
+
+    `focus` is the leaf whose chain rule is spelled out path by path (default: the first variable).
+    """
+    device = torch.device(device)
+    bound = bind(expression, values)
+    leaves = {
+        name: torch.tensor(value, dtype=dtype, device=device, requires_grad=True) for name, value in bound.items()
+    }
+    tracer = _Tracer(device, dtype)
+    output = tracer.run(expression.tree, leaves)
+    output.backward()
+    nodes = _nodes(leaves, tracer.ops, output)
+    edges, locals_ = _edges(leaves, tracer.ops)
+    _check_finite(expression, nodes, edges)
+    graph = TracedGraph(
+        expression=expression.source,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        output=tracer.ops[-1].key,
+        device=str(output.device),
+        dtype=str(dtype).removeprefix("torch."),
+        torch_version=torch.__version__,
+        focus=focus or expression.variables[0],
+    )
+    check_drawable(graph)
+    paths = tuple(
+        ChainPath(edges=path, product=torch.stack([locals_[i] for i in path]).prod().item())
+        for path in chain_paths(graph, graph.focus)
+    )
+    return replace(graph, paths=paths)
+
+
+def _nodes(leaves: dict[str, torch.Tensor], ops: list[_Op], output: torch.Tensor) -> list[GraphNode]:
+    nodes = [
+        GraphNode(
+            key=name,
+            kind="leaf",
+            label=name,
+            torch_name=f"AccumulateGrad({name})",
+            value=tensor.item(),
+            grad=_item(tensor.grad),
+            grad_repr=repr(tensor.grad),
+        )
+        for name, tensor in leaves.items()
+    ]
+    for op in ops:
+        assert op.result.grad_fn is not None
+        nodes.append(
+            GraphNode(
+                key=op.key,
+                kind="op",
+                label=op.label,
+                torch_name=type(op.result.grad_fn).__name__,
+                value=op.result.item(),
+                grad=_item(op.result.grad),
+                grad_repr=repr(op.result.grad),
+            )
+        )
+    if output.grad_fn is not ops[-1].result.grad_fn:
+        raise AssertionError("the last traced operation is not the output")
+    return nodes
+
+
+def _edges(leaves: dict[str, torch.Tensor], ops: list[_Op]) -> tuple[list[GraphEdge], list[torch.Tensor]]:
+    """Walk each node's `next_functions`; one edge per input slot that carries a gradient.
+
+    Returns the edges and, index for index, their local derivatives as tensors.
+    """
+    leaf_keys = {id(tensor): name for name, tensor in leaves.items()}
+    op_keys = {id(op.result.grad_fn): op.key for op in ops}
+    edges: list[GraphEdge] = []
+    local_tensors: list[torch.Tensor] = []
+    for op in ops:
+        grad_fn = op.result.grad_fn
+        assert grad_fn is not None
+        if len(grad_fn.next_functions) != len(op.inputs):
+            raise AssertionError(f"{type(grad_fn).__name__} has {len(grad_fn.next_functions)} inputs")
+        locals_ = _local_derivatives(op)
+        upstream = op.result.grad
+        assert upstream is not None
+        for slot, (function, _) in enumerate(grad_fn.next_functions):
+            if function is None:
+                continue
+            local = locals_[slot]
+            local_tensors.append(local)
+            edges.append(
+                GraphEdge(
+                    source=_source_key(function, leaf_keys, op_keys),
+                    target=op.key,
+                    slot=slot,
+                    local=local.item(),
+                    contribution=(upstream * local).item(),
+                )
+            )
+    return edges, local_tensors
+
+
+def _source_key(function: object, leaf_keys: dict[int, str], op_keys: dict[int, str]) -> str:
+    # A leaf is reached through its AccumulateGrad node, whose `variable` is the leaf tensor.
+    variable = getattr(function, "variable", None)
+    if variable is not None:
+        return leaf_keys[id(variable)]
+    return op_keys[id(function)]
+
+
+def _local_derivatives(op: _Op) -> list[torch.Tensor]:
+    """d(op)/d(input) for each slot on its own, by PyTorch's autograd on fresh copies of the inputs.
+
+    Fresh copies keep slots apart when one tensor fills two (x * x) and cut the paths
+    through earlier operations, so each edge gets its local derivative only.
+    """
+    copies = [tensor.detach().clone().requires_grad_(True) for tensor in op.inputs]
+    result = op.apply(*copies)
+    grads = torch.autograd.grad(result, copies, allow_unused=True)
+    return [torch.zeros_like(copy) if grad is None else grad for copy, grad in zip(copies, grads, strict=True)]
+
+
+def _item(tensor: torch.Tensor | None) -> float:
+    if tensor is None:
+        raise AssertionError("a traced node has no gradient")
+    return tensor.item()
+
+
+def _check_finite(expression: Expression, nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> None:
+    for node in nodes:
+        for what, number in (("value", node.value), ("gradient", node.grad)):
+            if not math.isfinite(number):
+                raise ExpressionError(
+                    f"{expression.source!r}: the {what} of {node.torch_name if node.kind == 'op' else node.key} "
+                    f"is {number} at these values; pick values where it is finite"
+                )
+    for edge in edges:
+        if not math.isfinite(edge.local):
+            raise ExpressionError(
+                f"{expression.source!r}: the local derivative from {edge.source} to {edge.target} "
+                f"is {edge.local} at these values; pick values where it is finite"
+            )

@@ -1,0 +1,218 @@
+"""Configure Manim for one render, run a scene, and move its outputs into place atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seminar_anim.catalogue import SceneSpec
+from seminar_anim.errors import OutputError
+from seminar_anim.model.manifest import Manifest
+from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Where one render's outputs go and in which container."""
+
+    folder: Path
+    stem: str
+    extension: str
+    note: str | None  # said once when an option had to be adapted
+
+    @property
+    def primary(self) -> Path:
+        return self.folder / f"{self.stem}.{self.extension}"
+
+
+def plan_render(spec: SceneSpec, options: RenderOptions) -> RenderPlan:
+    quality = QUALITIES[options.quality]
+    extension, note = options.format, None
+    if options.transparent and options.format == "mp4":
+        extension, note = "mov", "MP4 (H.264) has no alpha channel: writing a transparent MOV instead"
+    if options.transparent and options.format == "gif":
+        raise OutputError("--transparent needs webm, mov or png; GIF has no smooth alpha")
+    tag = f"{quality.tag}_{options.theme}" + ("_transparent" if options.transparent else "")
+    return RenderPlan(folder=options.out / spec.name / tag, stem=spec.name, extension=extension, note=note)
+
+
+def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: str) -> dict[str, Any]:
+    """The Manim settings for one render; every key is checked, since Manim drops unknown ones."""
+    from manim import config
+
+    quality = QUALITIES[options.quality]
+    settings: dict[str, Any] = {
+        "media_dir": str(media_dir),
+        "pixel_width": quality.width,
+        "pixel_height": quality.height,
+        "frame_rate": quality.fps,
+        "format": extension,
+        "transparent": options.transparent,
+        "save_sections": extension not in ("png", "none"),
+        "output_file": stem,
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+        "write_all": False,
+        "preview": False,
+    }
+    unknown = [key for key in settings if key not in config]
+    if unknown:
+        raise RuntimeError(f"this Manim ({_manim_version()}) has no settings {unknown}")
+    return settings
+
+
+def _manim_version() -> str:
+    import manim
+
+    return manim.__version__
+
+
+@contextmanager
+def manim_settings(settings: dict[str, Any]) -> Iterator[None]:
+    from manim import tempconfig
+
+    with tempconfig(settings):
+        yield
+
+
+def compute_facts(spec: SceneSpec, lesson: LessonOptions) -> tuple[Any, Manifest]:
+    facts, manifest = spec.load_facts()(device=lesson.device, expr=lesson.expr, at=lesson.at)
+    return facts, manifest
+
+
+def render_scene(
+    spec: SceneSpec,
+    lesson: LessonOptions,
+    options: RenderOptions,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Render one scene and return the paths written; earlier outputs survive any failure."""
+    say = progress or (lambda _line: None)
+    plan = plan_render(spec, options)
+    if plan.note:
+        say(f"note: {plan.note}")
+    facts, manifest = compute_facts(spec, lesson)
+    for note in manifest.notes:
+        say(f"note: {note}")
+    scene_class = spec.load_scene()
+    started = time.monotonic()
+
+    def on_step_end(_scene: Any, index: int, name: str) -> None:
+        say(f"step {index + 1} {name} done ({time.monotonic() - started:.1f} s)")
+
+    plan.folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{spec.name}-", dir=plan.folder.parent) as staging_name:
+        staging = Path(staging_name)
+        media = staging / "manim"
+        with manim_settings(manim_config(options, media, plan.extension, plan.stem)):
+            scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end)
+            scene.render()
+        built = staging / "out"
+        _collect(media, plan, built)
+        (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        written = _publish(built, plan.folder)
+    say(f"rendered in {time.monotonic() - started:.1f} s")
+    return written
+
+
+def _collect(media: Path, plan: RenderPlan, built: Path) -> None:
+    """Gather Manim's outputs into `built` under their final names."""
+    built.mkdir()
+    primary = _find_one(media, f"{plan.stem}.{plan.extension}")
+    shutil.move(primary, built / primary.name)
+    for subtitle in media.rglob(f"{plan.stem}.srt"):
+        shutil.move(subtitle, built / subtitle.name)
+    index_files = list(media.rglob(f"sections/{plan.stem}.json"))
+    if not index_files:
+        return
+    sections = built / "sections"
+    sections.mkdir()
+    entries = json.loads(index_files[0].read_text(encoding="utf-8"))
+    for number, entry in enumerate(entries, start=1):
+        source = index_files[0].parent / entry["video"]
+        target = f"{number:02d}_{entry['name']}{source.suffix}"
+        shutil.move(source, sections / target)
+        entry["video"] = target
+    (sections / "sections.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+
+
+def _find_one(media: Path, name: str) -> Path:
+    found = [path for path in media.rglob(name) if "partial_movie_files" not in path.parts]
+    if len(found) != 1:
+        raise RuntimeError(f"expected one {name} from Manim under {media}, found {len(found)}")
+    return found[0]
+
+
+def _publish(built: Path, folder: Path) -> list[Path]:
+    """Move each finished file over its old version with an atomic rename; stale clips go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for source in sorted(built.rglob("*")):
+        if source.is_dir():
+            continue
+        target = folder / source.relative_to(built)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        written.append(target)
+    fresh = set(written)
+    for old in folder.joinpath("sections").glob("*"):
+        if old not in fresh:
+            old.unlink()
+    return written
+
+
+@dataclass(frozen=True)
+class SectionCapture:
+    """The state at the end of one step: the frame as pixels and the text it draws."""
+
+    index: int
+    name: str
+    frame: Any  # numpy array, height x width x channels
+    texts: list[Any]  # DrawnText
+    frame_width: float
+    frame_height: float
+
+
+def capture_sections(
+    spec: SceneSpec, lesson: LessonOptions, theme: str = "dark", quality: str = "low"
+) -> tuple[Manifest, list[SectionCapture]]:
+    """Build the scene without encoding video (animations skipped) and capture each step's end."""
+    from manim import config
+
+    from seminar_anim.visual.lint import drawn_texts
+
+    facts, manifest = compute_facts(spec, lesson)
+    captures: list[SectionCapture] = []
+
+    def on_step_end(scene: Any, index: int, name: str) -> None:
+        scene.renderer.update_frame(scene)
+        captures.append(
+            SectionCapture(
+                index=index,
+                name=name,
+                frame=scene.renderer.get_frame(),
+                texts=drawn_texts(list(scene.mobjects)),
+                frame_width=config.frame_width,
+                frame_height=config.frame_height,
+            )
+        )
+
+    options = RenderOptions(quality=quality, theme=theme)
+    with (
+        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
+        manim_settings(manim_config(options, Path(media), "none", spec.name)),
+    ):
+        scene = spec.load_scene()(facts=facts, theme=theme, on_step_end=on_step_end, skip_animations=True)
+        scene.render()
+    return manifest, captures

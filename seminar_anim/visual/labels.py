@@ -1,0 +1,68 @@
+"""Text mobjects that remember what they say, so tests can read the numbers a frame draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import BackgroundRectangle, MathTypst, Text, VGroup
+
+from seminar_anim.visual.theme import LABEL_SIZE, Theme
+
+DISPLAY_DECIMALS = 4
+
+
+def format_value(value: float) -> str:
+    """A number as the frame shows it: at most four decimals, at least one (2.0, 0.4, 0.9163)."""
+    if value != 0 and not 1e-4 <= abs(value) < 1e5:
+        mantissa, exponent = f"{value:.3e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    text = f"{value:.{DISPLAY_DECIMALS}f}".rstrip("0")
+    text = text + "0" if text.endswith(".") else text
+    return "0.0" if text == "-0.0" else text
+
+
+def parse_display(text: str) -> float:
+    return float(text)
+
+
+def _typst_number(text: str) -> str:
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa} dot 10^({exponent})" if exponent else text
+
+
+class ValueLabel(VGroup):
+    """A number drawn from the manifest: `key` names the manifest entry, `text` is what is drawn."""
+
+    def __init__(
+        self,
+        key: str,
+        value: float,
+        color: str,
+        font_size: float = LABEL_SIZE,
+        backdrop: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.key = key
+        self.value = value
+        self.text = format_value(value)
+        number = MathTypst(_typst_number(self.text), font_size=font_size, color=color)
+        if backdrop:
+            # Lines that pass behind the number stop short of it, so it stays readable.
+            self.add(BackgroundRectangle(number, color=backdrop, fill_opacity=0.9, buff=0.04))
+        self.add(number)
+
+
+def math_text(typst: str, color: str, font_size: float = LABEL_SIZE) -> MathTypst:
+    """Typeset math that carries no manifest number (symbols, fractions, operators)."""
+    return MathTypst(typst, font_size=font_size, color=color)
+
+
+def code_text(line: str, theme: Theme, font_size: float, color: str | None = None) -> Text:
+    """One line of code in the theme's monospace font; an empty line keeps its height."""
+    return Text(line or " ", font=theme.code_font, font_size=font_size, color=color or theme.text)
+
+
+def plain_text(text: str, color: str, font_size: float) -> Text:
+    """Prose in a sans font: titles, legends, notes."""
+    return Text(text, font="DejaVu Sans", font_size=font_size, color=color)

@@ -1,0 +1,69 @@
+"""The base of every lecture scene: theme, title, and steps that are sections with a subcaption."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from manim import RIGHT, UP, Camera, ManimColor, Scene, VGroup
+
+from seminar_anim.visual.labels import math_text, plain_text
+from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
+
+StepHook = Callable[[Scene, int, str], None]
+READING_SECONDS = 1.5  # how long a new line of text is held still
+
+
+class LectureScene(Scene):
+    """A scene made of steps: each step is one Manim section carrying one narrated subcaption.
+
+    `on_step_end(scene, index, name)` is called when a step finishes, before the next one
+    starts; renders use it for progress and tests for the section-end frames.
+    """
+
+    def __init__(self, facts: Any = None, theme: str = "dark", on_step_end: StepHook | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.facts = facts
+        self.theme: Theme = get_theme(theme)
+        self.on_step_end = on_step_end
+        self.steps: list[tuple[str, str]] = []  # name, subcaption
+        self._step_start: float | None = None  # scene time the open step began
+
+    def setup(self) -> None:
+        camera = self.camera
+        assert isinstance(camera, Camera), "seminar-anim renders with the Cairo renderer"
+        camera.background_color = ManimColor(self.theme.background)
+
+    def title(self, text: str, formula: str = "") -> VGroup:
+        """The scene's title across the top: words, then an optional Typst formula."""
+        heading = VGroup(plain_text(text, self.theme.text, TITLE_SIZE))
+        if formula:
+            heading.add(math_text(formula, self.theme.text, TITLE_SIZE))
+        heading.arrange(RIGHT, buff=0.3).to_edge(UP, buff=0.45)
+        return heading
+
+    def step(self, name: str, subcaption: str) -> None:
+        """Close the running step and open a new section called `name`."""
+        self._close_step()
+        self.next_section(name)
+        self.steps.append((name, subcaption))
+        self._step_start = self.time
+
+    def hold(self, lines: int = 1) -> None:
+        """Hold still long enough to read `lines` new lines of text."""
+        self.wait(READING_SECONDS * lines)
+
+    def tear_down(self) -> None:
+        self._close_step()
+        super().tear_down()
+
+    def _close_step(self) -> None:
+        if self._step_start is None:
+            return
+        name, subcaption = self.steps[-1]
+        elapsed = self.time - self._step_start
+        self._step_start = None
+        # Subcaptions are added when a step ends, so each spans its whole step.
+        self.add_subcaption(subcaption, duration=elapsed, offset=-elapsed)
+        if self.on_step_end is not None:
+            self.on_step_end(self, len(self.steps) - 1, name)

@@ -1,0 +1,80 @@
+"""Read what a scene draws: every piece of text with its box, and the layout rules it must keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import MathTypst, Mobject, Text
+
+from seminar_anim.visual.labels import ValueLabel
+
+SAFE_MARGIN = 0.05  # the outer 5% of the frame on each side stays empty
+OVERLAP_TOLERANCE = 0.01  # Manim units two boxes may touch by (anti-aliasing, baselines)
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """One visible piece of text in a frame; `key` is its manifest entry for numbers."""
+
+    text: str
+    key: str | None
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+
+def drawn_texts(mobjects: list[Mobject]) -> list[DrawnText]:
+    """The visible text of these mobjects, outermost text mobjects only."""
+    found: list[DrawnText] = []
+
+    def visit(mobject: Mobject) -> None:
+        if isinstance(mobject, ValueLabel | Text | MathTypst):
+            if _visible(mobject):
+                found.append(_record(mobject))
+            return
+        for child in mobject.submobjects:
+            visit(child)
+
+    for mobject in mobjects:
+        visit(mobject)
+    return found
+
+
+def _visible(mobject: Mobject) -> bool:
+    opacities = [part.get_fill_opacity() for part in mobject.family_members_with_points()]
+    return bool(opacities) and max(opacities) > 0.05
+
+
+def _record(mobject: Mobject) -> DrawnText:
+    if isinstance(mobject, ValueLabel):
+        text, key = mobject.text, mobject.key
+    elif isinstance(mobject, Text):
+        text, key = mobject.original_text, None
+    else:
+        text, key = str(getattr(mobject, "typst_code", mobject)), None
+    left, bottom, _ = mobject.get_corner(np.array([-1.0, -1.0, 0.0]))
+    right, top, _ = mobject.get_corner(np.array([1.0, 1.0, 0.0]))
+    return DrawnText(text=text, key=key, left=left, right=right, bottom=bottom, top=top)
+
+
+def layout_problems(texts: list[DrawnText], frame_width: float, frame_height: float) -> list[str]:
+    """Texts outside the safe area, and pairs of texts that overlap; empty when the frame is clean."""
+    problems: list[str] = []
+    x_limit = frame_width / 2 * (1 - 2 * SAFE_MARGIN)
+    y_limit = frame_height / 2 * (1 - 2 * SAFE_MARGIN)
+    for item in texts:
+        if item.left < -x_limit or item.right > x_limit or item.bottom < -y_limit or item.top > y_limit:
+            problems.append(f"{item.text!r} leaves the safe area")
+    for index, first in enumerate(texts):
+        for second in texts[index + 1 :]:
+            if _overlap(first, second):
+                problems.append(f"{first.text!r} overlaps {second.text!r}")
+    return problems
+
+
+def _overlap(a: DrawnText, b: DrawnText) -> bool:
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.top, b.top) - max(a.bottom, b.bottom)
+    return width > OVERLAP_TOLERANCE and height > OVERLAP_TOLERANCE
