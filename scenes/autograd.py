@@ -3,6 +3,7 @@
 from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, autograd_lesson
+from seminar_anim.model.expr import typst_name
 from seminar_anim.model.graph import columns
 from seminar_anim.visual.code import CodePanel, OutputPanel
 from seminar_anim.visual.graph import GraphView, NodeView
@@ -90,6 +91,8 @@ class AutogradScene(LectureScene):
     def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
         """Replace the calculation line under the graph; parts listed in `sources` fly in from there."""
         row = VGroup(*parts).arrange(RIGHT, buff=0.18)
+        if row.width > GRAPH_AREA.width - 0.2:
+            row.scale_to_fit_width(GRAPH_AREA.width - 0.2)
         row.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, STRIP_Y, 0.0))
         sources = sources or {}
         arrivals = [
@@ -148,7 +151,7 @@ class AutogradScene(LectureScene):
         """df/d(focus) typeset as a sum over paths of products of the edges' local derivatives."""
         graph = self.lesson.graph
         theme = self.theme
-        parts: list[VMobject] = [self.symbol(f"(partial f)/(partial {graph.focus})"), self.symbol("=")]
+        parts: list[VMobject] = [self.symbol(f"(partial f)/(partial {typst_name(graph.focus)})"), self.symbol("=")]
         sources: dict[int, VMobject] = {}
         for number, path in enumerate(graph.paths):
             if number:
@@ -165,6 +168,4 @@ class AutogradScene(LectureScene):
         parts.append(ValueLabel(focus.key, focus.value, theme.backward, STRIP_SIZE))
         path_edges = [self.view.edges[index].arrow for path in graph.paths for index in path.edges]
         self.play(*(Indicate(arrow, color=theme.forward, scale_factor=1.0) for arrow in path_edges))
-        row = self.show_strip(*parts, sources=sources)
-        if row.width > GRAPH_AREA.width:
-            self.play(row.animate.scale_to_fit_width(GRAPH_AREA.width))
+        self.show_strip(*parts, sources=sources)

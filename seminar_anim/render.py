@@ -122,7 +122,7 @@ def render_scene(
         _collect(media, plan, built)
         (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         written = _publish(built, plan.folder)
-    say(f"rendered in {time.monotonic() - started:.1f} s")
+    say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
     return written
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from seminar_anim.model.expr import ExpressionError
 
-MAX_COLUMNS = 7
-MAX_PER_COLUMN = 6
+MAX_COLUMNS = 5
+MAX_PER_COLUMN = 4
 
 
 @dataclass(frozen=True)

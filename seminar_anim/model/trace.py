@@ -208,12 +208,15 @@ def _item(tensor: torch.Tensor | None) -> float:
 
 
 def _check_finite(expression: Expression, nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> None:
-    for node in nodes:
-        for what, number in (("value", node.value), ("gradient", node.grad)):
+    """Forward values first, then gradients: the first non-finite number is the one to report."""
+    for what in ("value", "gradient"):
+        for node in nodes:
+            number = node.value if what == "value" else node.grad
             if not math.isfinite(number):
+                name = node.torch_name if node.kind == "op" else node.key
                 raise ExpressionError(
-                    f"{expression.source!r}: the {what} of {node.torch_name if node.kind == 'op' else node.key} "
-                    f"is {number} at these values; pick values where it is finite"
+                    f"{expression.source!r}: the {what} of {name} is {number} at these values; "
+                    "pick values where it is finite"
                 )
     for edge in edges:
         if not math.isfinite(edge.local):

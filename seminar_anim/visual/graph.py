@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
+    ORIGIN,
     RIGHT,
     Animation,
     AnimationGroup,
@@ -24,14 +25,19 @@ from manim import (
 )
 
 from seminar_anim.model.expr import typst_name
-from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph
+from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph, columns
 from seminar_anim.visual.labels import ValueLabel, math_text
 from seminar_anim.visual.layout import Box, graph_positions
-from seminar_anim.visual.theme import SMALL_SIZE, Theme
+from seminar_anim.visual.theme import Theme
 
 RADIUS = 0.32
 VALUE_SIZE = 26
 OP_SIZE = 20
+NAME_SIZE = 13
+EDGE_GAP = 1.0  # room between columns for an edge and its label
+ROW_GAP = 0.3
+TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
+SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
 
 
 class NodeView(VGroup):
@@ -48,7 +54,7 @@ class NodeView(VGroup):
             head, _, tail = node.torch_name.partition("Backward")
             self.symbol = VGroup(
                 Text(head, font=theme.code_font, font_size=OP_SIZE, color=theme.text),
-                Text(f"Backward{tail}", font=theme.code_font, font_size=SMALL_SIZE, color=theme.muted),
+                Text(f"Backward{tail}", font=theme.code_font, font_size=NAME_SIZE, color=theme.muted),
             ).arrange(DOWN, buff=0.06)
             self.shape = RoundedRectangle(
                 corner_radius=0.12,
@@ -61,36 +67,50 @@ class NodeView(VGroup):
         self.symbol.move_to(self.shape)
         self.value = ValueLabel(node.key, node.value, theme.forward, VALUE_SIZE, theme.background)
         self.grad = ValueLabel(f"{node.key}.grad", node.grad, theme.backward, VALUE_SIZE, theme.background)
-        below = self.shape.get_bottom() + 0.08 * DOWN
-        spread = max(0.4, self.shape.width / 2 - 0.25)
-        self.value.next_to(below, DOWN, buff=0).shift(spread * LEFT)
-        self.grad.next_to(below, DOWN, buff=0).shift(spread * RIGHT)
+        self.value.next_to(self.shape, DOWN, buff=0.06)
+        self.grad.next_to(self.value, DOWN, buff=0.02)
         self.add(self.shape, self.symbol)
 
+    @property
+    def parts(self) -> tuple[VMobject, ...]:
+        """Everything the node draws, including the value and gradient that join the scene later."""
+        return (self.shape, self.symbol, self.value, self.grad)
+
+    @property
+    def block_width(self) -> float:
+        return max(part.width for part in self.parts)
+
+    @property
+    def block_height(self) -> float:
+        return self.grad.get_bottom()[1] * -1 + self.shape.get_top()[1]
+
     def place(self, center: tuple[float, float]) -> None:
-        """Move the node with its value and gradient (which join the scene later) to `center`."""
-        offset = np.array([center[0], center[1], 0.0]) - self.shape.get_center()
-        for part in (self.shape, self.symbol, self.value, self.grad):
+        """Centre the node's whole block (shape, value, gradient) on `center`."""
+        top = self.shape.get_top()[1]
+        middle = (top + self.grad.get_bottom()[1]) / 2
+        offset = np.array([center[0] - self.shape.get_x(), center[1] - middle, 0.0])
+        for part in self.parts:
             part.shift(offset)
 
 
 class EdgeView(VGroup):
     """An arrow from input to operation, and the local derivative PyTorch computed for it."""
 
-    def __init__(self, edge: GraphEdge, start: NodeView, end: NodeView, bend: float, theme: Theme, **kwargs: Any):
+    def __init__(
+        self, edge: GraphEdge, start: NodeView, end: NodeView, bend: float, scale: float, theme: Theme, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.edge = edge
         # Edges run from an input's right side to the operation's left side, clear of the numbers below.
         tail, head = start.shape.get_right(), end.shape.get_left()
+        stroke = 3 * scale
         if bend:
             self.arrow: VMobject = CurvedArrow(
-                tail, head, angle=bend, color=theme.muted, stroke_width=3, tip_length=0.14
+                tail, head, angle=bend, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale
             )
         else:
-            self.arrow = Arrow(
-                tail, head, buff=0, color=theme.muted, stroke_width=3, max_tip_length_to_length_ratio=0.12
-            )
-        self.local = ValueLabel(f"{edge.key}.local", edge.local, theme.backward, VALUE_SIZE, theme.background)
+            self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
+        self.local = ValueLabel(f"{edge.key}.local", edge.local, theme.backward, VALUE_SIZE * scale, theme.background)
         self.local.move_to(self.arrow.point_from_proportion(0.5))
         self.add(self.arrow)
 
@@ -103,19 +123,36 @@ class GraphView(VGroup):
         self.graph = graph
         self.theme = theme
         self.nodes = {node.key: NodeView(node, theme) for node in graph.nodes}
-        widths = {key: view.shape.width for key, view in self.nodes.items()}
-        positions = graph_positions(graph, _inner(area), widths)
+        self.columns = columns(graph)
+        widths = {key: view.block_width for key, view in self.nodes.items()}
+        row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
+        _, width, height = graph_positions(graph, widths, row_height, EDGE_GAP)
+        # Shrink what does not fit; spread what fits easily over more of the height.
+        self.scale_factor = min(1.0, area.width / width, area.height / height)
+        room = min(area.height / self.scale_factor, height * 1.6)
+        positions, _, _ = graph_positions(graph, widths, row_height, EDGE_GAP, height=room)
+        everything = VGroup()
         for key, view in self.nodes.items():
             view.place(positions[key])
-        self.edges: list[EdgeView] = []
-        seen: dict[tuple[str, str], int] = {}
-        for edge in graph.edges:
-            pair = (edge.source, edge.target)
-            repeat = seen.get(pair, 0)
-            seen[pair] = repeat + 1
-            twins = sum(1 for other in graph.edges if (other.source, other.target) == pair)
-            bend = 0.0 if twins == 1 else (0.6 if repeat == 0 else -0.6)
-            self.edges.append(EdgeView(edge, self.nodes[edge.source], self.nodes[edge.target], bend, theme))
+            everything.add(*view.parts)
+        everything.scale(self.scale_factor, about_point=ORIGIN)
+        everything.shift(((area.left + area.right) / 2, (area.bottom + area.top) / 2, 0.0))
+        self.edges = [self._edge_view(edge) for edge in graph.edges]
+
+    def _edge_view(self, edge: GraphEdge) -> EdgeView:
+        start, end = self.nodes[edge.source], self.nodes[edge.target]
+        twins = [other for other in self.graph.edges if (other.source, other.target) == (edge.source, edge.target)]
+        span = self.columns[edge.target] - self.columns[edge.source]
+        if len(twins) > 1:
+            # One tensor in two slots (x * x): one arc above, one below, each with its own label.
+            bend = TWIN_BEND if twins.index(edge) % 2 else -TWIN_BEND
+        elif span > 1:
+            # An edge that skips a column arcs over the nodes in between (a negative angle bows upwards).
+            chord = float(np.linalg.norm(end.shape.get_left() - start.shape.get_right()))
+            bend = -4 * math.atan(2 * SKIP_CLEARANCE * self.scale_factor / chord)
+        else:
+            bend = 0.0
+        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
@@ -160,8 +197,3 @@ class GraphView(VGroup):
             found += [view.value, view.grad]
         found += [edge.local for edge in self.edges]
         return found
-
-
-def _inner(area: Box) -> Box:
-    # Leave room for names above the top row and numbers below the bottom row.
-    return Box(area.left, area.right, area.bottom + 0.35, area.top - 0.45)

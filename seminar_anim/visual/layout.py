@@ -25,11 +25,18 @@ class Box:
         return self.top - self.bottom
 
 
-def graph_positions(graph: TracedGraph, area: Box, widths: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """Centre of each node: one column per depth, each column ordered to follow its inputs.
+def graph_positions(
+    graph: TracedGraph,
+    widths: dict[str, float],
+    row_height: float,
+    gap: float,
+    height: float = 0.0,
+) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """Centre of each node, and the width and height the drawing needs, centred on the origin.
 
-    Columns are as wide as their widest node; the width left over is shared equally
-    between the gaps, where the edges and their labels go.
+    One column per depth, each as wide as its widest node, `gap` apart for the edges and
+    their labels; each column spreads its nodes evenly over the tallest column's height
+    (or `height`, if larger) and is ordered to follow its inputs, to avoid crossings.
     """
     column = columns(graph)
     count = max(column.values()) + 1
@@ -55,13 +62,14 @@ def graph_positions(graph: TracedGraph, area: Box, widths: dict[str, float]) -> 
                 rank[key] = (position + 0.5) / len(keys)
 
     column_widths = [max(widths[key] for key in keys) for keys in members]
-    gap = (area.width - sum(column_widths)) / max(count - 1, 1)
+    total_width = sum(column_widths) + gap * (count - 1)
+    total_height = max(height, row_height * max(len(keys) for keys in members))
     positions: dict[str, tuple[float, float]] = {}
-    x = area.left
+    x = -total_width / 2
     for index, keys in enumerate(members):
         x += column_widths[index] / 2
-        pitch_y = area.height / len(keys)
+        pitch = total_height / len(keys)
         for position, key in enumerate(keys):
-            positions[key] = (x, area.top - pitch_y * (position + 0.5))
+            positions[key] = (x, total_height / 2 - pitch * (position + 0.5))
         x += column_widths[index] / 2 + gap
-    return positions
+    return positions, total_width, total_height

@@ -1,0 +1,10 @@
+"""Regenerate the frame-snapshot goldens in tests/goldens/, writing a diff image for each change.
+
+Run after a deliberate visual change: .venv/bin/python scripts/update_goldens.py
+Then look at media/golden-diffs/ (golden | new | changes in red) before committing.
+"""
+
+from seminar_anim.snapshots import update_goldens
+
+for line in update_goldens():
+    print(line)

@@ -1,0 +1,87 @@
+"""A real low-quality render through the CLI, and the promise that failures leave old files intact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import pytest
+import srt
+from click.testing import CliRunner
+
+from seminar_anim.catalogue import find_scene
+from seminar_anim.cli import main
+from seminar_anim.errors import OutputError
+from seminar_anim.options import RenderOptions
+from seminar_anim.render import plan_render
+
+
+def video_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.duration is not None and stream.time_base is not None
+        return float(stream.duration * stream.time_base)
+
+
+def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", "autograd", "--device", "cpu", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "autograd" / "480p15_dark"
+    written = [Path(line) for line in result.stdout.split()]
+    assert folder / "autograd.mp4" in written
+    assert all(path.exists() for path in written)
+    assert "step 6 check done" in result.stderr
+
+    duration = video_seconds(folder / "autograd.mp4")
+    assert 30 <= duration <= 120
+
+    sections = json.loads((folder / "sections" / "sections.json").read_text())
+    assert [entry["name"] for entry in sections] == ["code", "forward", "seed", "backward", "chain-rule", "check"]
+    for number, entry in enumerate(sections, start=1):
+        assert entry["video"] == f"{number:02d}_{entry['name']}.mp4"
+        assert (folder / "sections" / entry["video"]).exists()
+    assert sum(float(entry["duration"]) for entry in sections) == pytest.approx(duration, abs=0.2)
+
+    cues = list(srt.parse((folder / "autograd.srt").read_text()))
+    assert len(cues) == len(sections)
+    assert cues[0].start.total_seconds() == 0
+    assert cues[-1].end.total_seconds() == pytest.approx(duration, abs=0.2)
+
+    manifest = json.loads((folder / "autograd.manifest.json").read_text())
+    shown = CliRunner().invoke(main, ["values", "autograd", "--device", "cpu", "--json"])
+    assert manifest == json.loads(shown.stdout)
+    assert not [path for path in (tmp_path / "autograd").iterdir() if path.name.startswith(".")]
+
+
+def test_a_failed_render_leaves_the_earlier_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "autograd" / "480p15_dark"
+    folder.mkdir(parents=True)
+    (folder / "autograd.mp4").write_bytes(b"an earlier good render")
+    (folder / "autograd.manifest.json").write_text("{}")
+
+    from seminar_anim.scenes.autograd import AutogradScene
+
+    def interrupted(self: AutogradScene) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AutogradScene, "chain_rule", interrupted)
+    result = CliRunner().invoke(main, ["render", "autograd", "--device", "cpu", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert (folder / "autograd.mp4").read_bytes() == b"an earlier good render"
+    assert (folder / "autograd.manifest.json").read_text() == "{}"
+    assert sorted(path.name for path in (tmp_path / "autograd").iterdir()) == ["480p15_dark"]
+    assert sorted(path.name for path in folder.iterdir()) == ["autograd.manifest.json", "autograd.mp4"]
+
+
+def test_output_plans() -> None:
+    spec = find_scene("autograd")
+    plain = plan_render(spec, RenderOptions())
+    assert plain.primary == Path("media/autograd/480p15_dark/autograd.mp4")
+    overlay = plan_render(spec, RenderOptions(quality="high", theme="light", transparent=True))
+    assert overlay.primary == Path("media/autograd/1080p60_light_transparent/autograd.mov")
+    assert overlay.note is not None and "no alpha" in overlay.note
+    webm = plan_render(spec, RenderOptions(format="webm", transparent=True))
+    assert webm.primary.suffix == ".webm" and webm.note is None
+    with pytest.raises(OutputError, match="GIF"):
+        plan_render(spec, RenderOptions(format="gif", transparent=True))

@@ -1,0 +1,73 @@
+"""The scene built without rendering: drawn numbers equal the manifest, text stays clean and inside."""
+
+from __future__ import annotations
+
+import pytest
+
+from seminar_anim.visual.labels import format_value
+from seminar_anim.visual.lint import DrawnText, layout_problems
+from tests.conftest import captured
+
+EXPRESSIONS = [
+    (None, ()),
+    ("tanh(w1*x1 + w2*x2 + b)", ("x1=2", "w1=-3", "x2=0", "w2=1", "b=6.8813735870195432")),
+    ("x*x + x", ("x=3",)),
+    ("sigmoid(a) * exp(-a) / 2", ("a=0.7",)),
+    ("sin(x) * cos(y) - x ** y", ("x=1.2", "y=0.3")),
+]
+STEPS = ["code", "forward", "seed", "backward", "chain-rule", "check"]
+
+
+def numbers(texts: list[DrawnText]) -> list[DrawnText]:
+    return [text for text in texts if text.key is not None]
+
+
+@pytest.mark.parametrize(("expr", "at"), EXPRESSIONS)
+def test_every_drawn_number_equals_the_manifest(expr: str | None, at: tuple[str, ...]) -> None:
+    manifest, captures = captured("autograd", expr=expr, at=at)
+    assert [capture.name for capture in captures] == STEPS
+    for capture in captures:
+        for text in numbers(capture.texts):
+            assert text.key in manifest.values, f"{capture.name}: {text.key} is drawn but not in the manifest"
+            value = manifest.values[text.key]
+            assert isinstance(value, float)
+            assert text.text == format_value(value), f"{capture.name}: {text.key}"
+            assert float(text.text) == pytest.approx(value, abs=5e-5, rel=5e-4)
+
+
+@pytest.mark.parametrize(("expr", "at"), EXPRESSIONS)
+def test_the_last_frame_shows_every_value_and_gradient(expr: str | None, at: tuple[str, ...]) -> None:
+    manifest, captures = captured("autograd", expr=expr, at=at)
+    drawn = {text.key for text in numbers(captures[-1].texts)}
+    skip = ("expression", "focus", "output")
+    nodes = [key for key in manifest.values if "." not in key and "->" not in key and key not in skip]
+    for key in nodes:
+        assert key in drawn, f"value {key} is not drawn"
+        assert f"{key}.grad" in drawn, f"gradient {key}.grad is not drawn"
+    edges = {key for key in manifest.values if key.endswith(".local")}
+    assert edges <= drawn
+    printed = [text.text for text in captures[-1].texts if text.text == manifest.prints[0]]
+    assert printed == [manifest.prints[0]]
+
+
+@pytest.mark.parametrize(("expr", "at"), EXPRESSIONS)
+def test_layout_is_clean_at_every_step(expr: str | None, at: tuple[str, ...]) -> None:
+    _, captures = captured("autograd", expr=expr, at=at)
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+
+
+def test_light_theme_layout_is_clean_too() -> None:
+    _, captures = captured("autograd", theme="light")
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+    assert {text.key for text in numbers(captures[-1].texts)} == {
+        text.key for text in numbers(captured("autograd")[1][-1].texts)
+    }
+
+
+def test_the_lint_catches_overlap_and_the_margin() -> None:
+    inside = DrawnText("a", None, 0.0, 1.0, 0.0, 1.0)
+    assert layout_problems([inside], 14.2, 8.0) == []
+    assert layout_problems([inside, DrawnText("b", None, 0.5, 1.5, 0.5, 1.5)], 14.2, 8.0) == ["'a' overlaps 'b'"]
+    assert layout_problems([DrawnText("c", None, 6.5, 6.9, 0.0, 1.0)], 14.2, 8.0) == ["'c' leaves the safe area"]
