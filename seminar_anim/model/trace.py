@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 
@@ -41,6 +42,9 @@ class _Op:
     apply: Callable[..., torch.Tensor]
     inputs: tuple[torch.Tensor, ...]
     result: torch.Tensor
+    # The autograd node, held for the whole trace: PyTorch hands out the same Python object
+    # for a node only while one is alive, and the graph walk matches nodes by identity.
+    node: Any
 
 
 class _Tracer:
@@ -72,7 +76,7 @@ class _Tracer:
         result = apply(*inputs)
         if result.grad_fn is not None:
             result.retain_grad()
-            self.ops.append(_Op(f"op{len(self.ops) + 1}", label, apply, inputs, result))
+            self.ops.append(_Op(f"op{len(self.ops) + 1}", label, apply, inputs, result, result.grad_fn))
         return result
 
 
@@ -130,19 +134,18 @@ def _nodes(leaves: dict[str, torch.Tensor], ops: list[_Op], output: torch.Tensor
         for name, tensor in leaves.items()
     ]
     for op in ops:
-        assert op.result.grad_fn is not None
         nodes.append(
             GraphNode(
                 key=op.key,
                 kind="op",
                 label=op.label,
-                torch_name=type(op.result.grad_fn).__name__,
+                torch_name=type(op.node).__name__,
                 value=op.result.item(),
                 grad=_item(op.result.grad),
                 grad_repr=repr(op.result.grad),
             )
         )
-    if output.grad_fn is not ops[-1].result.grad_fn:
+    if output.grad_fn is not ops[-1].node:
         raise AssertionError("the last traced operation is not the output")
     return nodes
 
@@ -153,12 +156,11 @@ def _edges(leaves: dict[str, torch.Tensor], ops: list[_Op]) -> tuple[list[GraphE
     Returns the edges and, index for index, their local derivatives as tensors.
     """
     leaf_keys = {id(tensor): name for name, tensor in leaves.items()}
-    op_keys = {id(op.result.grad_fn): op.key for op in ops}
+    op_keys = {id(op.node): op.key for op in ops}
     edges: list[GraphEdge] = []
     local_tensors: list[torch.Tensor] = []
     for op in ops:
-        grad_fn = op.result.grad_fn
-        assert grad_fn is not None
+        grad_fn = op.node
         if len(grad_fn.next_functions) != len(op.inputs):
             raise AssertionError(f"{type(grad_fn).__name__} has {len(grad_fn.next_functions)} inputs")
         locals_ = _local_derivatives(op)

@@ -1,0 +1,76 @@
+"""GPU check: every scene's values on CUDA and on the CPU, through the CLI, compared and summarised.
+
+Run on a machine with CUDA: python scripts/check_cuda.py   (exit status 0 when all agree)
+Numbers must agree to the 4 decimals the frames show; printed lines may differ only in the
+device suffix PyTorch adds on CUDA (", device='cuda:0'").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+import time
+from typing import Any
+
+CLI = [sys.executable, "-m", "seminar_anim"]
+Json = dict[str, Any]
+DEVICE_SUFFIX = re.compile(r", device='cuda:\d+'")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, check=False)
+
+
+def values(scene: str, device: str) -> tuple[Json, float]:
+    started = time.monotonic()
+    result = cli("values", scene, "--device", device, "--json")
+    if result.returncode != 0:
+        raise SystemExit(f"{scene} on {device} failed: {result.stderr.strip()}")
+    return json.loads(result.stdout), time.monotonic() - started
+
+
+def differences(cpu: Json, cuda: Json) -> list[str]:
+    found = []
+    for key, expected in cpu["values"].items():
+        actual = cuda["values"].get(key)
+        if isinstance(expected, float) and isinstance(actual, float):
+            if round(expected, 4) != round(actual, 4) and not math.isclose(expected, actual, abs_tol=5e-5):
+                found.append(f"{key}: cpu {expected} cuda {actual}")
+        elif expected != actual:
+            found.append(f"{key}: cpu {expected!r} cuda {actual!r}")
+    cpu_prints = list(cpu["prints"])
+    cuda_prints = [DEVICE_SUFFIX.sub("", line) for line in cuda["prints"]]
+    if cpu_prints != cuda_prints:
+        found.append(f"prints: cpu {cpu_prints} cuda {list(cuda['prints'])}")
+    return found
+
+
+def main() -> int:
+    scenes = [line.split()[0] for line in cli("list").stdout.splitlines() if line.strip()]
+    failed = 0
+    for scene in scenes:
+        cpu, cpu_seconds = values(scene, "cpu")
+        cuda, cuda_seconds = values(scene, "cuda")
+        auto, _ = values(scene, "auto")
+        problems = differences(cpu, cuda)
+        if not str(cuda["device"]).startswith("cuda") or auto["device"] != cuda["device"]:
+            problems.append(f"devices: cuda run on {cuda['device']}, auto run on {auto['device']}")
+        failed += bool(problems)
+        verdict = "agree" if not problems else "DIFFER"
+        print(
+            f"{scene}: {len(cpu['values'])} values, cpu and {cuda['device']} {verdict} at display precision "
+            f"(values: cpu {cpu_seconds:.1f} s, cuda {cuda_seconds:.1f} s; torch {cuda['torch']})"
+        )
+        for line in cuda["prints"]:
+            print(f"  cuda print -> {line}")
+        for problem in problems:
+            print(f"  {problem}")
+    print(f"{len(scenes) - failed}/{len(scenes)} scenes agree")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
