@@ -3,7 +3,6 @@
 from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, autograd_lesson
-from seminar_anim.model.expr import typst_name
 from seminar_anim.model.graph import columns
 from seminar_anim.visual.code import CodePanel, OutputPanel
 from seminar_anim.visual.graph import GraphView, NodeView
@@ -106,6 +105,16 @@ class AutogradScene(LectureScene):
     def symbol(self, typst: str) -> VMobject:
         return math_text(typst, self.theme.text, STRIP_SIZE)
 
+    def number(self, label: ValueLabel) -> ValueLabel:
+        """A strip-sized copy of a drawn number, for the calculation line."""
+        return ValueLabel(label.key, label.value, self.theme.backward, STRIP_SIZE)
+
+    def derivative(self, key: str) -> VMobject:
+        """∂f/∂(what the node holds), e.g. ∂f/∂x or ∂f/∂(w·x)."""
+        formula = self.lesson.graph.node(key).formula
+        inner = formula if self.lesson.graph.node(key).kind == "leaf" else f"({formula})"
+        return self.symbol(f"(partial f)/(partial {inner})")
+
     def backward_pass(self) -> None:
         """Right to left, column by column: every node's gradient from the edges leaving it."""
         graph = self.lesson.graph
@@ -116,29 +125,33 @@ class AutogradScene(LectureScene):
         )
         for node in pending:
             view = self.view.nodes[node.key]
+            leaving = self.view.edges_out_of(node.key)
             results: list[ValueLabel] = []
-            for edge in self.view.edges_out_of(node.key):
+            for edge in leaving:
                 self.play(self.view.light_edge(edge))
                 upstream = self.view.nodes[edge.edge.target].grad
                 product = ValueLabel(
                     f"{edge.edge.key}.contribution", edge.edge.contribution, self.theme.backward, STRIP_SIZE
                 )
+                # With one edge the product is the gradient; with several it is one term of the sum.
+                head = [self.derivative(node.key), self.symbol("=")] if len(leaving) == 1 else []
                 self.show_strip(
-                    ValueLabel(upstream.key, upstream.value, self.theme.backward, STRIP_SIZE),
+                    *head,
+                    self.number(upstream),
                     self.symbol("times"),
-                    ValueLabel(edge.local.key, edge.local.value, self.theme.backward, STRIP_SIZE),
+                    self.number(edge.local),
                     self.symbol("="),
                     product,
-                    sources={0: upstream, 2: edge.local},
+                    sources={len(head): upstream, len(head) + 2: edge.local},
                 )
                 self.hold(1)
                 results.append(product)
             if len(results) > 1:
-                terms: list[VMobject] = []
+                terms: list[VMobject] = [self.derivative(node.key), self.symbol("=")]
                 for result in results:
-                    terms += [ValueLabel(result.key, result.value, self.theme.backward, STRIP_SIZE), self.symbol("+")]
+                    terms += [self.number(result), self.symbol("+")]
                 terms[-1] = self.symbol("=")
-                self.show_strip(*terms, ValueLabel(view.grad.key, view.grad.value, self.theme.backward, STRIP_SIZE))
+                self.show_strip(*terms, self.number(view.grad))
                 self.hold(1)
             self.land_gradient(view)
 
@@ -151,7 +164,7 @@ class AutogradScene(LectureScene):
         """df/d(focus) typeset as a sum over paths of products of the edges' local derivatives."""
         graph = self.lesson.graph
         theme = self.theme
-        parts: list[VMobject] = [self.symbol(f"(partial f)/(partial {typst_name(graph.focus)})"), self.symbol("=")]
+        parts: list[VMobject] = [self.derivative(graph.focus), self.symbol("=")]
         sources: dict[int, VMobject] = {}
         for number, path in enumerate(graph.paths):
             if number:
@@ -161,11 +174,11 @@ class AutogradScene(LectureScene):
                     parts.append(self.symbol("dot"))
                 edge = self.view.edges[index]
                 sources[len(parts)] = edge.local
-                parts.append(ValueLabel(edge.local.key, edge.local.value, theme.backward, STRIP_SIZE))
+                parts.append(self.number(edge.local))
         parts.append(self.symbol("="))
         focus = self.view.nodes[graph.focus].grad
         sources[len(parts)] = focus
-        parts.append(ValueLabel(focus.key, focus.value, theme.backward, STRIP_SIZE))
+        parts.append(self.number(focus))
         path_edges = [self.view.edges[index].arrow for path in graph.paths for index in path.edges]
         self.play(*(Indicate(arrow, color=theme.forward, scale_factor=1.0) for arrow in path_edges))
         self.show_strip(*parts, sources=sources)

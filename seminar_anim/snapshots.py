@@ -18,9 +18,10 @@ GOLDEN_DIR = ROOT / "tests" / "goldens"
 DIFF_DIR = ROOT / "media" / "golden-diffs"
 UPDATE_COMMAND = ".venv/bin/python scripts/update_goldens.py"
 # A pixel counts as changed past this difference in any channel (0-255); a frame fails when
-# more than CHANGED_FRACTION of its pixels changed, which anti-aliasing noise never reaches.
-PIXEL_TOLERANCE = 24
-CHANGED_FRACTION = 0.002
+# more than CHANGED_FRACTION of its pixels changed: about 40 pixels at 854x480, fewer than one
+# changed digit, more than anti-aliasing noise (frames are bit-identical on the pinned set-up).
+PIXEL_TOLERANCE = 32
+CHANGED_FRACTION = 0.0001
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,16 @@ These run on every cairo: they compare frames we capture ourselves, not through 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from manim import Scene, tempconfig
 
 from seminar_anim.snapshots import DIFF_DIR, UPDATE_COMMAND, VARIANTS, Variant, compare, golden_path, load, write_diff
+from seminar_anim.visual.graph import VALUE_SIZE
+from seminar_anim.visual.labels import ValueLabel
+from seminar_anim.visual.theme import THEMES
 from tests.conftest import captured
 
 
@@ -29,6 +35,18 @@ def test_section_end_frames_match_the_goldens(variant: Variant) -> None:
             image = write_diff(capture.frame, golden, DIFF_DIR / variant.name / path.name)
             failures.append(f"{path.name}: {diff.changed_fraction:.2%} of pixels changed, see {image}")
     assert not failures, "; ".join(failures) + f". If intended, run {UPDATE_COMMAND}"
+
+
+def test_the_comparison_sees_one_changed_digit(tmp_path: Path) -> None:
+    frames = []
+    for value in (0.8, 0.9):
+        settings = {"pixel_width": 854, "pixel_height": 480, "format": "none", "media_dir": str(tmp_path)}
+        with tempconfig(settings):
+            scene = Scene()
+            scene.add(ValueLabel("w.grad", value, THEMES["dark"].backward, VALUE_SIZE))
+            scene.renderer.update_frame(scene)
+            frames.append(scene.renderer.get_frame())
+    assert not compare(frames[0], frames[1]).matches
 
 
 def test_the_comparison_sees_a_real_change() -> None:

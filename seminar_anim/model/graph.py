@@ -17,6 +17,7 @@ class GraphNode:
     key: str
     kind: str  # "leaf" or "op"
     label: str  # the variable name, or the operation's symbol (×, +, log, ...)
+    formula: str  # Typst math of what the node holds: "x", or the subexpression "w dot x"
     torch_name: str  # e.g. MulBackward0; AccumulateGrad(x) for a leaf
     value: float
     grad: float

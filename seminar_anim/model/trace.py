@@ -9,7 +9,19 @@ from typing import Any
 
 import torch
 
-from seminar_anim.model.expr import BinOp, Call, Expr, Expression, ExpressionError, Neg, Num, Var, bind
+from seminar_anim.model.expr import (
+    BinOp,
+    Call,
+    Expr,
+    Expression,
+    ExpressionError,
+    Neg,
+    Num,
+    Var,
+    bind,
+    to_typst,
+    typst_name,
+)
 from seminar_anim.model.graph import ChainPath, GraphEdge, GraphNode, TracedGraph, chain_paths, check_drawable
 
 _BINARY: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
@@ -39,6 +51,7 @@ class _Op:
 
     key: str
     label: str
+    formula: str  # Typst math of the subexpression this operation computes
     apply: Callable[..., torch.Tensor]
     inputs: tuple[torch.Tensor, ...]
     result: torch.Tensor
@@ -65,18 +78,21 @@ class _Tracer:
                 return leaves[name]
             case BinOp(op=op, left=left, right=right):
                 inputs = (self.run(left, leaves), self.run(right, leaves))
-                return self.record(_SYMBOLS[op], _BINARY[op], inputs)
+                return self.record(tree, _SYMBOLS[op], _BINARY[op], inputs)
             case Neg(operand=operand):
-                return self.record("−", torch.neg, (self.run(operand, leaves),))
+                return self.record(tree, "−", torch.neg, (self.run(operand, leaves),))
             case Call(func=func, arg=arg):
-                return self.record(func, _CALLS[func], (self.run(arg, leaves),))
+                return self.record(tree, func, _CALLS[func], (self.run(arg, leaves),))
         raise TypeError(f"not an expression node: {tree!r}")
 
-    def record(self, label: str, apply: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    def record(
+        self, tree: Expr, label: str, apply: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...]
+    ) -> torch.Tensor:
         result = apply(*inputs)
         if result.grad_fn is not None:
             result.retain_grad()
-            self.ops.append(_Op(f"op{len(self.ops) + 1}", label, apply, inputs, result, result.grad_fn))
+            key = f"op{len(self.ops) + 1}"
+            self.ops.append(_Op(key, label, to_typst(tree), apply, inputs, result, result.grad_fn))
         return result
 
 
@@ -126,6 +142,7 @@ def _nodes(leaves: dict[str, torch.Tensor], ops: list[_Op], output: torch.Tensor
             key=name,
             kind="leaf",
             label=name,
+            formula=typst_name(name),
             torch_name=f"AccumulateGrad({name})",
             value=tensor.item(),
             grad=_item(tensor.grad),
@@ -139,6 +156,7 @@ def _nodes(leaves: dict[str, torch.Tensor], ops: list[_Op], output: torch.Tensor
                 key=op.key,
                 kind="op",
                 label=op.label,
+                formula=op.formula,
                 torch_name=type(op.node).__name__,
                 value=op.result.item(),
                 grad=_item(op.result.grad),
