@@ -1,5 +1,6 @@
 """autograd: the seed's exercise f = log(w*x + b), traced by PyTorch, forward then backward."""
 
+import numpy as np
 from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, autograd_lesson
@@ -14,6 +15,7 @@ from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
 STRIP_Y = -3.05
+LEGEND_BOTTOM = -3.45
 
 
 class AutogradScene(LectureScene):
@@ -47,8 +49,9 @@ class AutogradScene(LectureScene):
 
         output_view = self.view.nodes[graph.output]
         self.step("seed", "Calling f.backward() starts at the output, where df/df is 1.")
-        self.add(output_view.grad)
-        self.play(code.highlight(lesson.backward_line), FadeIn(output_view.grad, scale=1.4))
+        self.play(code.highlight(lesson.backward_line))
+        self.show_strip(self.derivative(graph.output, "f"), self.symbol("="), self.number(output_view.grad))
+        self.land_gradient(output_view)
         self.play(Indicate(output_view.grad, color=theme.backward))
         self.hold(1)
 
@@ -67,25 +70,33 @@ class AutogradScene(LectureScene):
         self.play(output.print_line(lesson.prints[0], theme.backward))
         printed = output.printed[-1]
         focus = self.view.nodes[graph.focus].grad
-        link = DashedLine(printed.get_right(), focus.get_left(), color=theme.backward, stroke_width=2)
         self.play(
-            Create(link),
+            Create(self.link(printed, focus)),
             Create(SurroundingRectangle(printed, color=theme.backward, buff=0.08)),
-            Create(SurroundingRectangle(focus, color=theme.backward, buff=0.06)),
+            Create(SurroundingRectangle(focus, color=theme.backward, buff=0.03)),
         )
         self.hold(2)
 
     def legend(self) -> VGroup:
         theme = self.theme
         items = VGroup()
-        for color, words in ((theme.forward, "value (forward)"), (theme.backward, "gradient (backward)")):
-            items.add(
-                VGroup(Dot(color=color, radius=0.07), plain_text(words, theme.muted, SMALL_SIZE)).arrange(
-                    RIGHT, buff=0.12
-                )
-            )
-        items.arrange(RIGHT, buff=0.4)
-        return items.move_to((CODE_BOX.left, STRIP_Y, 0.0), aligned_edge=LEFT)
+        for color, words in (
+            (theme.forward, "value (forward pass)"),
+            (theme.backward, "gradient ∂f/∂node (backward pass)"),
+            (theme.local, "local derivative, on an edge"),
+        ):
+            dot = Dot(color=color, radius=0.07)
+            items.add(VGroup(dot, plain_text(words, theme.muted, SMALL_SIZE)).arrange(RIGHT, buff=0.12))
+        items.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        return items.move_to((CODE_BOX.left, LEGEND_BOTTOM, 0.0), aligned_edge=DOWN + LEFT)
+
+    def link(self, printed: Mobject, label: Mobject) -> VMobject:
+        """A dashed elbow from the printed line to the label it matches, around the code panel."""
+        gutter = (CODE_BOX.right + GRAPH_AREA.left) / 2
+        start, end = printed.get_right() + 0.1 * RIGHT, label.get_left() + 0.05 * LEFT
+        corners = np.array([start, (gutter, start[1], 0.0), (gutter, end[1], 0.0), end])
+        path = VMobject(color=self.theme.backward, stroke_width=2).set_points_as_corners(corners)
+        return DashedVMobject(path, num_dashes=30)
 
     def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
         """Replace the calculation line under the graph; parts listed in `sources` fly in from there."""
@@ -105,14 +116,14 @@ class AutogradScene(LectureScene):
     def symbol(self, typst: str) -> VMobject:
         return math_text(typst, self.theme.text, STRIP_SIZE)
 
-    def number(self, label: ValueLabel) -> ValueLabel:
+    def number(self, label: ValueLabel, color: str | None = None) -> ValueLabel:
         """A strip-sized copy of a drawn number, for the calculation line."""
-        return ValueLabel(label.key, label.value, self.theme.backward, STRIP_SIZE)
+        return ValueLabel(label.key, label.value, color or self.theme.backward, STRIP_SIZE)
 
-    def derivative(self, key: str) -> VMobject:
-        """∂f/∂(what the node holds), e.g. ∂f/∂x or ∂f/∂(w·x)."""
-        formula = self.lesson.graph.node(key).formula
-        inner = formula if self.lesson.graph.node(key).kind == "leaf" else f"({formula})"
+    def derivative(self, key: str, name: str | None = None) -> VMobject:
+        """∂f/∂(what the node holds), e.g. ∂f/∂x or ∂f/∂(w·x); `name` replaces the formula."""
+        node = self.lesson.graph.node(key)
+        inner = name or (node.formula if node.kind == "leaf" else f"({node.formula})")
         return self.symbol(f"(partial f)/(partial {inner})")
 
     def backward_pass(self) -> None:
@@ -138,8 +149,8 @@ class AutogradScene(LectureScene):
                 self.show_strip(
                     *head,
                     self.number(upstream),
-                    self.symbol("times"),
-                    self.number(edge.local),
+                    self.symbol("dot"),
+                    self.number(edge.local, self.theme.local),
                     self.symbol("="),
                     product,
                     sources={len(head): upstream, len(head) + 2: edge.local},
@@ -174,7 +185,7 @@ class AutogradScene(LectureScene):
                     parts.append(self.symbol("dot"))
                 edge = self.view.edges[index]
                 sources[len(parts)] = edge.local
-                parts.append(self.number(edge.local))
+                parts.append(self.number(edge.local, theme.local))
         parts.append(self.symbol("="))
         focus = self.view.nodes[graph.focus].grad
         sources[len(parts)] = focus

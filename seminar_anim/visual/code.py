@@ -42,13 +42,18 @@ class CodePanel(VGroup):
         self.bar = RoundedRectangle(
             corner_radius=0.05,
             width=box.width - PAD,
-            height=self.lines[0].height + LINE_GAP,
+            height=self._pitch(),
             fill_color=theme.highlight,
             fill_opacity=1,
             stroke_width=0,
         )
         self.bar.set_x(self.background.get_x()).set_y(self.lines[0].get_y()).set_opacity(0)
         self.add(self.background, self.bar, rows)
+
+    def _pitch(self) -> float:
+        if len(self.lines) > 1:
+            return float(self.lines[0].get_y() - self.lines[1].get_y())
+        return float(self.lines[0].height + LINE_GAP)
 
     def highlight(self, index: int) -> Animation:
         """Move the highlight bar onto line `index` (0-based)."""

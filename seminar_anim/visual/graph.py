@@ -33,7 +33,7 @@ from seminar_anim.visual.theme import Theme
 RADIUS = 0.32
 VALUE_SIZE = 26
 OP_SIZE = 20
-NAME_SIZE = 13
+NAME_SIZE = 15
 EDGE_GAP = 1.0  # room between columns for an edge and its label
 ROW_GAP = 0.3
 TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
@@ -68,7 +68,7 @@ class NodeView(VGroup):
         self.value = ValueLabel(node.key, node.value, theme.forward, VALUE_SIZE, theme.background)
         self.grad = ValueLabel(f"{node.key}.grad", node.grad, theme.backward, VALUE_SIZE, theme.background)
         self.value.next_to(self.shape, DOWN, buff=0.06)
-        self.grad.next_to(self.value, DOWN, buff=0.02)
+        self.grad.next_to(self.value, DOWN, buff=0.07)
         self.add(self.shape, self.symbol)
 
     @property
@@ -82,7 +82,7 @@ class NodeView(VGroup):
 
     @property
     def block_height(self) -> float:
-        return self.grad.get_bottom()[1] * -1 + self.shape.get_top()[1]
+        return self.shape.get_top()[1] - self.grad.get_bottom()[1]
 
     def place(self, center: tuple[float, float]) -> None:
         """Centre the node's whole block (shape, value, gradient) on `center`."""
@@ -97,12 +97,23 @@ class EdgeView(VGroup):
     """An arrow from input to operation, and the local derivative PyTorch computed for it."""
 
     def __init__(
-        self, edge: GraphEdge, start: NodeView, end: NodeView, bend: float, scale: float, theme: Theme, **kwargs: Any
+        self,
+        edge: GraphEdge,
+        start: NodeView,
+        end: NodeView,
+        bend: float,
+        scale: float,
+        theme: Theme,
+        twin: bool = False,
+        **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.edge = edge
         # Edges run from an input's right side to the operation's left side, clear of the numbers below.
         tail, head = start.shape.get_right(), end.shape.get_left()
+        if bend < 0 and not twin:
+            # An edge that skips columns leaves from the top, clear of the edges leaving sideways.
+            tail = start.shape.get_top()
         stroke = 3 * scale
         if bend:
             self.arrow: VMobject = CurvedArrow(
@@ -110,7 +121,7 @@ class EdgeView(VGroup):
             )
         else:
             self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
-        self.local = ValueLabel(f"{edge.key}.local", edge.local, theme.backward, VALUE_SIZE * scale, theme.background)
+        self.local = ValueLabel(f"{edge.key}.local", edge.local, theme.local, VALUE_SIZE * scale, theme.background)
         self.local.move_to(self.arrow.point_from_proportion(0.5))
         self.add(self.arrow)
 
@@ -152,7 +163,7 @@ class GraphView(VGroup):
             bend = -4 * math.atan(2 * SKIP_CLEARANCE * self.scale_factor / chord)
         else:
             bend = 0.0
-        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme)
+        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
@@ -190,10 +201,3 @@ class GraphView(VGroup):
         """The edge turns to the backward colour and shows its local derivative."""
         self.add(edge.local)
         return AnimationGroup(edge.arrow.animate.set_color(self.theme.backward).build(), FadeIn(edge.local, scale=0.8))
-
-    def labels(self) -> list[ValueLabel]:
-        found: list[ValueLabel] = []
-        for view in self.nodes.values():
-            found += [view.value, view.grad]
-        found += [edge.local for edge in self.edges]
-        return found

@@ -21,10 +21,6 @@ def format_value(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def parse_display(text: str) -> float:
-    return float(text)
-
-
 def _typst_number(text: str) -> str:
     mantissa, _, exponent = text.partition("e")
     return f"{mantissa} dot 10^({exponent})" if exponent else text

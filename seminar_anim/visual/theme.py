@@ -16,6 +16,7 @@ class Theme:
     panel: str  # code and output panel fill
     forward: str  # values and the forward pass
     backward: str  # gradients and the backward pass
+    local: str  # a local derivative on an edge (one factor of the chain rule)
     storage: str  # storage bytes
     highlight: str  # the line being executed, the element being addressed
     cpu: str
@@ -32,6 +33,7 @@ THEMES: dict[str, Theme] = {
         panel="#232730",
         forward="#f2b134",
         backward="#ef6f9c",
+        local="#b4a7f5",
         storage="#4fc3c8",
         highlight="#3d4a63",
         cpu="#7aa2f7",
@@ -42,9 +44,10 @@ THEMES: dict[str, Theme] = {
         background="#ffffff",
         text="#1f2328",
         muted="#5c6370",
-        panel="#f1f3f6",
+        panel="#e9edf3",
         forward="#a75d00",
         backward="#c2185b",
+        local="#5b3fc4",
         storage="#00838f",
         highlight="#d7e3fc",
         cpu="#1e56b3",
