@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from seminar_anim.model.manifest import Manifest
 from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
 
 Progress = Callable[[str], None]
+GIF_BLENDS = 16  # shades from the background to each role colour, for anti-aliased edges
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class RenderPlan:
     stem: str
     extension: str
     note: str | None  # said once when an option had to be adapted
+
+    @property
+    def manim_extension(self) -> str:
+        # Manim's own GIFs run to hundreds of MB; we encode an MP4 and convert it (see _mp4_to_gif).
+        return "mp4" if self.extension == "gif" else self.extension
 
     @property
     def primary(self) -> Path:
@@ -115,22 +122,25 @@ def render_scene(
     with tempfile.TemporaryDirectory(prefix=f".{spec.name}-", dir=plan.folder.parent) as staging_name:
         staging = Path(staging_name)
         media = staging / "manim"
-        with manim_settings(manim_config(options, media, plan.extension, plan.stem)):
+        with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
             scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end)
             scene.render()
         built = staging / "out"
-        _collect(media, plan, built)
+        _collect(media, plan, built, options.theme)
         (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         written = _publish(built, plan.folder)
     say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
     return written
 
 
-def _collect(media: Path, plan: RenderPlan, built: Path) -> None:
+def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
     """Gather Manim's outputs into `built` under their final names."""
     built.mkdir()
-    primary = _find_one(media, f"{plan.stem}.{plan.extension}")
-    shutil.move(primary, built / primary.name)
+    primary = _find_one(media, f"{plan.stem}.{plan.manim_extension}")
+    if plan.extension == "gif":
+        _mp4_to_gif(primary, built / f"{plan.stem}.gif", theme)
+    else:
+        shutil.move(primary, built / primary.name)
     for subtitle in media.rglob(f"{plan.stem}.srt"):
         shutil.move(subtitle, built / subtitle.name)
     index_files = list(media.rglob(f"sections/{plan.stem}.json"))
@@ -145,6 +155,53 @@ def _collect(media: Path, plan: RenderPlan, built: Path) -> None:
         shutil.move(source, sections / target)
         entry["video"] = target
     (sections / "sections.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+
+
+def _mp4_to_gif(source: Path, target: Path, theme: str) -> None:
+    """A looping GIF in the theme's palette, with delays that add up to the video's length."""
+    import av
+    from PIL import Image
+
+    with av.open(str(source)) as container:
+        decoded = [(frame.time or 0.0, frame.to_image()) for frame in container.decode(video=0)]
+        end = float(container.duration or 0) / av.time_base
+    palette = _theme_palette(theme)
+    frames = [image.quantize(palette=palette, dither=Image.Dither.NONE) for _, image in decoded]
+    # GIF delays are whole centiseconds: round the timestamps, not the delays, so no drift builds up.
+    stamps = [round(time * 100) for time, _ in decoded] + [round(end * 100)]
+    delays = [max(1, later - earlier) * 10 for earlier, later in itertools.pairwise(stamps)]
+    frames[0].save(target, save_all=True, append_images=frames[1:], duration=delays, loop=0, disposal=1)
+
+
+def _theme_palette(theme: str) -> Any:
+    """Every role colour of the theme and its anti-aliasing blends into the background.
+
+    A palette fitted to the pixels would merge the small coloured numbers into the greys
+    that cover most of the frame; the roles must keep their exact colours.
+    """
+    from PIL import Image
+
+    from seminar_anim.visual.theme import get_theme
+
+    roles = get_theme(theme)
+    background = _rgb(roles.background)
+    colours = [background]
+    for role in (roles.text, roles.muted, roles.panel, roles.forward, roles.backward, roles.local, roles.highlight):
+        target = _rgb(role)
+        colours += [_blend(background, target, step / GIF_BLENDS) for step in range(1, GIF_BLENDS + 1)]
+    image = Image.new("P", (1, 1))
+    image.putpalette([channel for colour in colours for channel in colour])
+    return image
+
+
+def _blend(start: tuple[int, int, int], end: tuple[int, int, int], share: float) -> tuple[int, int, int]:
+    red, green, blue = (round(a + (b - a) * share) for a, b in zip(start, end, strict=True))
+    return red, green, blue
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _find_one(media: Path, name: str) -> Path:

@@ -85,3 +85,41 @@ def test_output_plans() -> None:
     assert webm.primary.suffix == ".webm" and webm.note is None
     with pytest.raises(OutputError, match="GIF"):
         plan_render(spec, RenderOptions(format="gif", transparent=True))
+
+
+def test_gif_keeps_the_theme_colours_and_the_timing(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from seminar_anim.render import _mp4_to_gif, _rgb
+    from seminar_anim.visual.theme import THEMES
+
+    theme = THEMES["dark"]
+    source = tmp_path / "clip.mp4"
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("libx264", rate=15)
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "yuv420p"
+        for index in range(30):
+            image = Image.new("RGB", (64, 32), theme.background)
+            image.paste(theme.forward if index < 15 else theme.backward, (8, 8, 56, 24))
+            for packet in stream.encode(av.VideoFrame.from_image(image)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    target = tmp_path / "clip.gif"
+    _mp4_to_gif(source, target, "dark")
+    delays, centres = [], []
+    with Image.open(target) as gif:
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            delays.append(gif.info["duration"])
+            centres.append(gif.convert("RGB").getpixel((32, 16)))
+    assert sum(delays) == 2000
+
+    def distance(pixel: object, colour: str) -> int:
+        assert isinstance(pixel, tuple)
+        return sum(abs(a - b) for a, b in zip(pixel, _rgb(colour), strict=True))
+
+    # The role colours survive (a palette fitted to the pixels turned them grey); the small
+    # difference left is the MP4 source's own 4:2:0 colour shift.
+    assert distance(centres[0], theme.forward) < 40
+    assert distance(centres[-1], theme.backward) < 40
