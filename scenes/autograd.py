@@ -48,7 +48,7 @@ class AutogradScene(LectureScene):
         self.hold(2)
 
         output_view = self.view.nodes[graph.output]
-        self.step("seed", "Calling f.backward() starts at the output, where df/df is 1.")
+        self.step("seed", "Calling f.backward() starts at the output, seeding its gradient df/df.")
         self.play(code.highlight(lesson.backward_line))
         self.show_strip(self.derivative(graph.output, "f"), self.symbol("="), self.number(output_view.grad))
         self.land_gradient(output_view)
@@ -59,9 +59,8 @@ class AutogradScene(LectureScene):
         self.backward_pass()
         self.hold(1)
 
-        self.step(
-            "chain-rule", f"The chain rule: df/d{graph.focus} is the product of the local derivatives on the path."
-        )
+        paths = "the path" if len(graph.paths) == 1 else "each path, summed over the paths"
+        self.step("chain-rule", f"The chain rule: df/d{graph.focus} multiplies the local derivatives along {paths}.")
         self.chain_rule()
         self.hold(2)
 
@@ -190,6 +189,6 @@ class AutogradScene(LectureScene):
         focus = self.view.nodes[graph.focus].grad
         sources[len(parts)] = focus
         parts.append(self.number(focus))
-        path_edges = [self.view.edges[index].arrow for path in graph.paths for index in path.edges]
-        self.play(*(Indicate(arrow, color=theme.forward, scale_factor=1.0) for arrow in path_edges))
+        factors = {index for path in graph.paths for index in path.edges}
+        self.play(*(Indicate(self.view.edges[index].local, color=theme.local) for index in sorted(factors)))
         self.show_strip(*parts, sources=sources)

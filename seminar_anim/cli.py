@@ -121,7 +121,7 @@ def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...]
     type=click.Choice(FORMATS),
     default="mp4",
     show_default=True,
-    help="Video container, or png for the last frame only.",
+    help="mp4, webm or mov video, an animated gif, or png for the last frame only.",
 )
 @click.option(
     "--transparent",
