@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from seminar_anim.errors import UnknownSceneError
+from seminar_anim.model.manifest import Manifest
+from seminar_anim.options import LessonOptions
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,10 @@ class SceneSpec:
     scene: str  # "module:Class"
     takes_expression: bool = False
 
-    def load_facts(self) -> Callable[..., Any]:
-        return _load(self.facts)
+    def compute(self, lesson: LessonOptions) -> tuple[Any, Manifest]:
+        """Run the scene's model: the facts it draws and their manifest."""
+        facts, manifest = _load(self.facts)(device=lesson.device, expr=lesson.expr, at=lesson.at)
+        return facts, manifest
 
     def load_scene(self) -> Any:
         return _load(self.scene)

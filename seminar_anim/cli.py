@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,11 +91,11 @@ def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...]
     lesson = LessonOptions(device=device, expr=expr, at=at)
     with _user_errors():
         (spec,) = _specs((name,), lesson)
-        _, manifest = spec.load_facts()(device=lesson.device, expr=lesson.expr, at=lesson.at)
+        _, manifest = spec.compute(lesson)
     for note in manifest.notes:
         click.echo(f"note: {note}", err=True)
     if as_json:
-        click.echo(json.dumps(manifest.as_dict(), indent=2))
+        click.echo(manifest.to_json(), nl=False)
         return
     click.echo(f"{manifest.scene}: torch {manifest.torch}, {manifest.device}, {manifest.dtype}")
     width = max(len(key) for key in manifest.values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
@@ -49,7 +48,9 @@ def plan_render(spec: SceneSpec, options: RenderOptions) -> RenderPlan:
         extension, note = "mov", "MP4 (H.264) has no alpha channel: writing a transparent MOV instead"
     if options.transparent and options.format == "gif":
         raise OutputError("--transparent needs webm, mov or png; GIF has no smooth alpha")
+    # One folder per kind of output, so a PNG poster never replaces the MP4 beside it.
     tag = f"{quality.tag}_{options.theme}" + ("_transparent" if options.transparent else "")
+    tag += "" if extension == "mp4" else f"_{extension}"
     return RenderPlan(folder=options.out / spec.name / tag, stem=spec.name, extension=extension, note=note)
 
 
@@ -93,11 +94,6 @@ def manim_settings(settings: dict[str, Any]) -> Iterator[None]:
         yield
 
 
-def compute_facts(spec: SceneSpec, lesson: LessonOptions) -> tuple[Any, Manifest]:
-    facts, manifest = spec.load_facts()(device=lesson.device, expr=lesson.expr, at=lesson.at)
-    return facts, manifest
-
-
 def render_scene(
     spec: SceneSpec,
     lesson: LessonOptions,
@@ -109,7 +105,7 @@ def render_scene(
     plan = plan_render(spec, options)
     if plan.note:
         say(f"note: {plan.note}")
-    facts, manifest = compute_facts(spec, lesson)
+    facts, manifest = spec.compute(lesson)
     for note in manifest.notes:
         say(f"note: {note}")
     scene_class = spec.load_scene()
@@ -128,7 +124,7 @@ def render_scene(
         built = staging / "out"
         _collect(media, plan, built, options.theme)
         (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
-        written = _publish(built, plan.folder)
+        written = _publish(built, plan.folder, staging)
     say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
     return written
 
@@ -160,17 +156,35 @@ def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
 def _mp4_to_gif(source: Path, target: Path, theme: str) -> None:
     """A looping GIF in the theme's palette, with delays that add up to the video's length."""
     import av
-    from PIL import Image
 
     with av.open(str(source)) as container:
-        decoded = [(frame.time or 0.0, frame.to_image()) for frame in container.decode(video=0)]
         end = float(container.duration or 0) / av.time_base
-    palette = _theme_palette(theme)
-    frames = [image.quantize(palette=palette, dither=Image.Dither.NONE) for _, image in decoded]
-    # GIF delays are whole centiseconds: round the timestamps, not the delays, so no drift builds up.
-    stamps = [round(time * 100) for time, _ in decoded] + [round(end * 100)]
-    delays = [max(1, later - earlier) * 10 for earlier, later in itertools.pairwise(stamps)]
-    frames[0].save(target, save_all=True, append_images=frames[1:], duration=delays, loop=0, disposal=1)
+        frames = _gif_frames(container.decode(video=0), _theme_palette(theme), end)
+        first = next(frames)
+        first.save(target, save_all=True, append_images=frames, loop=0, disposal=1)
+
+
+def _gif_frames(decoded: Iterator[Any], palette: Any, end: float) -> Iterator[Any]:
+    """Quantised frames one at a time, each carrying its delay (so memory stays flat).
+
+    GIF delays are whole centiseconds: rounding the timestamps, not the delays, keeps
+    the total equal to the video's length.
+    """
+    from PIL import Image
+
+    held: tuple[Any, int] | None = None
+    for frame in decoded:
+        stamp = round((frame.time or 0.0) * 100)
+        if held is not None:
+            yield _with_delay(*held, stamp)
+        held = (frame.to_image().quantize(palette=palette, dither=Image.Dither.NONE), stamp)
+    if held is not None:
+        yield _with_delay(*held, round(end * 100))
+
+
+def _with_delay(image: Any, stamp: int, next_stamp: int) -> Any:
+    image.info["duration"] = max(1, next_stamp - stamp) * 10
+    return image
 
 
 def _theme_palette(theme: str) -> Any:
@@ -211,22 +225,18 @@ def _find_one(media: Path, name: str) -> Path:
     return found[0]
 
 
-def _publish(built: Path, folder: Path) -> list[Path]:
-    """Move each finished file over its old version with an atomic rename; stale clips go."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for source in sorted(built.rglob("*")):
-        if source.is_dir():
-            continue
-        target = folder / source.relative_to(built)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-        written.append(target)
-    fresh = set(written)
-    for old in folder.joinpath("sections").glob("*"):
-        if old not in fresh:
-            old.unlink()
-    return written
+def _publish(built: Path, folder: Path, staging: Path) -> list[Path]:
+    """Swap the finished folder in for the previous one: never a mix of two renders' files."""
+    previous = staging / "previous"
+    if folder.exists():
+        os.replace(folder, previous)
+    try:
+        os.replace(built, folder)
+    except BaseException:
+        if previous.exists():
+            os.replace(previous, folder)
+        raise
+    return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,7 @@ def capture_sections(
 
     from seminar_anim.visual.lint import drawn_texts
 
-    facts, manifest = compute_facts(spec, lesson)
+    facts, manifest = spec.compute(lesson)
     captures: list[SectionCapture] = []
 
     def on_step_end(scene: Any, index: int, name: str) -> None:

@@ -33,9 +33,11 @@ class Variant:
     expr: str | None = None
     at: tuple[str, ...] = ()
 
+    label: str = ""  # names a variant with an --expr, e.g. "fan-out"
+
     @property
     def name(self) -> str:
-        return f"{self.scene}-{self.theme}" if self.expr is None else f"{self.scene}-{self.theme}-expr"
+        return "-".join(part for part in (self.scene, self.theme, self.label) if part)
 
     def capture(self) -> list[SectionCapture]:
         lesson = LessonOptions(device="cpu", expr=self.expr, at=self.at)

@@ -35,10 +35,18 @@ def test_parses_the_seed_exercise_into_a_plain_tree() -> None:
 def test_accepts_every_whitelisted_construct() -> None:
     parsed = parse_expression("-(x ** 2) / 3 - +y")
     assert parsed.variables == ("x", "y")
-    assert parsed.tree == BinOp("-", BinOp("/", Neg(BinOp("**", Var("x"), Num(2.0, "2"))), Num(3.0, "3")), Var("y"))
+    assert parsed.tree == BinOp("-", BinOp("/", Neg(BinOp("**", Var("x"), Num(2.0))), Num(3.0)), Var("y"))
     for name in FUNCTIONS:
         assert parse_expression(f"{name}(x)").tree == Call(name, Var("x"))
-    assert count_op_nodes(Neg(Num(2.0, "2"))) == 0
+    assert count_op_nodes(Neg(Num(2.0))) == 0
+
+
+def test_constants_print_as_code_writes_them() -> None:
+    assert to_torch_code(parse_expression("1_000 * x + 1e-3").tree) == "1000 * x + 0.001"
+    assert to_typst(parse_expression("1_000 * x + 1e-3").tree) == "1000 dot x + 0.001"
+    # Python's 2 / x records a reciprocal and a product; the code runs the one division instead.
+    assert to_torch_code(parse_expression("2 / x").tree) == "torch.tensor(2.0) / x"
+    assert to_torch_code(parse_expression("x / 2").tree) == "x / 2"
 
 
 def test_printed_code_keeps_the_meaning_of_the_parentheses() -> None:
@@ -78,6 +86,8 @@ def test_printed_code_keeps_the_meaning_of_the_parentheses() -> None:
         ("x", "no operation"),
         ("exp + x", "'exp' is a function"),
         ("", "empty"),
+        ("f * x", "'f' is taken by the code shown"),
+        ("torch + x", "'torch' is taken by the code shown"),
         ("x*" * 13 + "x", "13 operations; at most 12"),
         ("x + " * 150 + "x", "at most 200"),
     ],

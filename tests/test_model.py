@@ -128,6 +128,51 @@ def test_at_without_expr_replaces_the_seed_values() -> None:
         autograd_facts(device="cpu", at=("y=1",))
 
 
+@pytest.mark.parametrize(
+    ("expr", "at"),
+    [
+        ("x**2", ("x=3",)),
+        ("log(x**2)", ("x=3",)),
+        ("2 / x + 1 - x", ("x=4",)),
+        ("2 ** x * (1 - y)", ("x=1.5", "y=0.25")),
+        ("x ** x - relu(-x) + abs(x) / 3", ("x=2",)),
+    ],
+)
+def test_real_code_records_the_same_nodes(expr: str, at: tuple[str, ...]) -> None:
+    """Running the code panel's lines in PyTorch gives the graph and the print the scene shows."""
+    lesson, _ = autograd_facts(device="cpu", expr=expr, at=at)
+    namespace: dict[str, object] = {"torch": torch}
+    printed: list[str] = []
+    namespace["print"] = lambda value: printed.append(repr(value))
+    exec("\n".join(lesson.code), namespace)
+    assert tuple(printed) == lesson.prints
+    names, pending = [], [namespace["f"].grad_fn]  # type: ignore[attr-defined]
+    while pending:
+        node = pending.pop()
+        if node is not None and type(node).__name__ != "AccumulateGrad":
+            names.append(type(node).__name__)
+            pending += [function for function, _ in node.next_functions]
+    assert sorted(names) == sorted(node.torch_name for node in lesson.graph.ops)
+
+
+def test_the_seed_examples_name_their_nodes_as_the_slides_print() -> None:
+    assert autograd_lesson("x**2", {"x": 3.0}).graph.node("op1").torch_name == "PowBackward0"
+    chain = autograd_lesson("log(x**2)", {"x": 3.0}).graph
+    assert [node.torch_name for node in chain.ops] == ["PowBackward0", "LogBackward0"]
+    assert chain.node("x").grad == pytest.approx(2 / 3)
+    assert chain.node("x").grad_repr == "tensor(0.6667)"
+
+
+def test_too_many_chain_rule_paths_are_rejected() -> None:
+    with pytest.raises(ExpressionError, match="sums 8 paths; at most 4"):
+        trace_graph(parse_expression("((x*x)*(x*x))*((x*x)*(x*x))"), {"x": 1.0})
+
+
+def test_an_empty_expression_is_an_error_not_the_default() -> None:
+    with pytest.raises(ExpressionError, match="empty"):
+        autograd_facts(device="cpu", expr="", at=("x=1",))
+
+
 def test_the_code_shown_is_the_code_that_ran() -> None:
     lesson = autograd_lesson(device="cpu")
     assert lesson.code == (

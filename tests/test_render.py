@@ -25,9 +25,11 @@ def video_seconds(path: Path) -> float:
 
 
 def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "autograd" / "480p15_dark"
+    (folder / "sections").mkdir(parents=True)
+    (folder / "sections" / "07_from_an_older_render.mp4").write_bytes(b"stale")
     result = CliRunner().invoke(main, ["render", "autograd", "--device", "cpu", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "autograd" / "480p15_dark"
     written = [Path(line) for line in result.stdout.split()]
     assert folder / "autograd.mp4" in written
     assert all(path.exists() for path in written)
@@ -52,6 +54,8 @@ def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> 
     shown = CliRunner().invoke(main, ["values", "autograd", "--device", "cpu", "--json"])
     assert manifest == json.loads(shown.stdout)
     assert not [path for path in (tmp_path / "autograd").iterdir() if path.name.startswith(".")]
+    assert not (folder / "sections" / "07_from_an_older_render.mp4").exists()
+    assert sorted(written) == sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 def test_a_failed_render_leaves_the_earlier_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,10 +83,12 @@ def test_output_plans() -> None:
     plain = plan_render(spec, RenderOptions())
     assert plain.primary == Path("media/autograd/480p15_dark/autograd.mp4")
     overlay = plan_render(spec, RenderOptions(quality="high", theme="light", transparent=True))
-    assert overlay.primary == Path("media/autograd/1080p60_light_transparent/autograd.mov")
+    assert overlay.primary == Path("media/autograd/1080p60_light_transparent_mov/autograd.mov")
     assert overlay.note is not None and "no alpha" in overlay.note
     webm = plan_render(spec, RenderOptions(format="webm", transparent=True))
-    assert webm.primary.suffix == ".webm" and webm.note is None
+    assert webm.primary == Path("media/autograd/480p15_dark_transparent_webm/autograd.webm")
+    assert webm.note is None
+    assert plan_render(spec, RenderOptions(format="png")).folder == Path("media/autograd/480p15_dark_png")
     with pytest.raises(OutputError, match="GIF"):
         plan_render(spec, RenderOptions(format="gif", transparent=True))
 

@@ -8,7 +8,6 @@ import torch
 
 from seminar_anim.model.device import resolve_device
 from seminar_anim.model.expr import (
-    Expression,
     ExpressionError,
     parse_assignments,
     parse_expression,
@@ -66,31 +65,28 @@ def autograd_lesson(
     device: torch.device | str = "cpu",
 ) -> AutogradLesson:
     """Trace the expression (the seed's exercise by default) and write the code that it runs."""
-    parsed = parse_expression(expression or DEFAULT_EXPRESSION)
+    parsed = parse_expression(DEFAULT_EXPRESSION if expression is None else expression)
     given = dict(DEFAULT_VALUES if values is None else values)
     focus = DEFAULT_FOCUS if DEFAULT_FOCUS in parsed.variables else parsed.variables[0]
     graph = trace_graph(parsed, given, device=device, focus=focus)
-    code = _code(parsed, given, graph.device)
-    expr_line = len(code) - 3
+    # On CUDA the code says so once, and each tensor is created there, as the trace did.
+    code = [] if graph.device == "cpu" else [f"torch.set_default_device('{graph.device.split(':')[0]}')"]
+    leaf_lines: dict[str, int] = {}
+    for name in (name for name in given if name in parsed.variables):
+        leaf_lines[name] = len(code)
+        code.append(f"{name} = torch.tensor({float(given[name])!r}, requires_grad=True)")
+    expr_line = len(code)
+    code += [f"f = {to_torch_code(parsed.tree)}", "f.backward()", f"print({focus}.grad)"]
     return AutogradLesson(
         graph=graph,
-        code=code,
-        leaf_lines={line.split(" = ")[0]: index for index, line in enumerate(code[:expr_line]) if " = " in line},
+        code=tuple(code),
+        leaf_lines=leaf_lines,
         expr_line=expr_line,
         backward_line=expr_line + 1,
         print_line=expr_line + 2,
         prints=(graph.node(focus).grad_repr,),
         formula=to_typst(parsed.tree),
     )
-
-
-def _code(parsed: Expression, values: dict[str, float], device: str) -> tuple[str, ...]:
-    lines = [] if device == "cpu" else [f"torch.set_default_device('{device.split(':')[0]}')"]
-    order = [name for name in values if name in parsed.variables]
-    lines += [f"{name} = torch.tensor({float(values[name])!r}, requires_grad=True)" for name in order]
-    focus = DEFAULT_FOCUS if DEFAULT_FOCUS in parsed.variables else parsed.variables[0]
-    lines += [f"f = {to_torch_code(parsed.tree)}", "f.backward()", f"print({focus}.grad)"]
-    return tuple(lines)
 
 
 def autograd_manifest(lesson: AutogradLesson) -> Manifest:

@@ -11,6 +11,8 @@ from seminar_anim.errors import ExpressionError
 FUNCTIONS: tuple[str, ...] = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
 MAX_OP_NODES = 12
 MAX_EXPRESSION_CHARS = 200
+# Names the generated code uses itself, so a variable may not take them.
+RESERVED_NAMES = {"f": "f is the output", "torch": "the module", "print": "the print call"}
 
 _BINARY_OPS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -26,7 +28,6 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 @dataclass(frozen=True)
 class Num:
     value: float
-    text: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, float]:
         name, number = name.strip(), number.strip()
         if not sep or not name or not number:
             raise ExpressionError(f"--at {item!r} is malformed: write NAME=VALUE, e.g. --at x=2")
-        if not name.isidentifier() or name.startswith("__"):
+        if not name.isidentifier() or name.startswith("__") or name in RESERVED_NAMES:
             raise ExpressionError(f"--at {item!r}: {name!r} is not a variable name")
         try:
             value = float(number)
@@ -142,27 +143,67 @@ def count_op_nodes(tree: Expr) -> int:
 
 
 def to_torch_code(tree: Expr) -> str:
-    """The expression as PyTorch code, e.g. `torch.log(w * x + b)`."""
-    return _code(tree, 0)
+    """The expression as PyTorch code, e.g. `torch.log(w * x + b)`: what the tracer runs."""
+    return _print(tree, 0, typst=False)
 
 
-def _code(tree: Expr, parent: int) -> str:
+def to_typst(tree: Expr) -> str:
+    """The expression as Typst math, e.g. `log(w dot x + b)`."""
+    return _print(tree, 0, typst=True)
+
+
+def tensor_numerator(node: BinOp) -> bool:
+    """Whether a constant numerator runs as a tensor.
+
+    Python's `2 / x` records two autograd nodes (a reciprocal, then a multiplication);
+    `torch.tensor(2.0) / x` records the one division the expression means, so the tracer
+    runs, and the code panel shows, that form. Every other constant stays a Python number.
+    """
+    return node.op == "/" and isinstance(node.left, Num) and _has_variable(node.right)
+
+
+def number_text(value: float) -> str:
+    """A constant as code writes it: 2, 0.5, 1e-06."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+_TYPST_CALLS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "sqrt", "abs": "abs"}
+
+
+def typst_name(name: str) -> str:
+    """A variable as Typst math writes it: x, w_1, or an upright multi-letter name."""
+    head = name.rstrip("0123456789")
+    digits = name[len(head) :]
+    if len(head) == 1 and head.isalpha():
+        return f"{head}_{digits}" if digits else head
+    return f'"{name}"'
+
+
+def _print(tree: Expr, parent: int, typst: bool) -> str:
+    """Either printer, with parentheses only where Python's precedence needs them."""
     match tree:
-        case Num(text=text):
-            return text
+        case Num(value=value):
+            return number_text(value)
         case Var(name=name):
-            return name
+            return typst_name(name) if typst else name
         case Call(func=func, arg=arg):
-            return f"torch.{func}({_code(arg, 0)})"
+            head = _TYPST_CALLS.get(func, f'op("{func}")') if typst else f"torch.{func}"
+            return f"{head}({_print(arg, 0, typst)})"
         case Neg(operand=operand):
             own = _PRECEDENCE["neg"]
-            text = f"-{_code(operand, own)}"
+            text = f"-{_print(operand, own, typst)}"
+        case BinOp(op="**", left=left, right=right):
+            # ** is right-associative and binds tighter than unary minus on its left.
+            own = _PRECEDENCE["**"]
+            base = _print(left, own + 1, typst)
+            text = f"{base}^({_print(right, 0, typst)})" if typst else f"{base} ** {_print(right, own, typst)}"
         case BinOp(op=op, left=left, right=right):
             own = _PRECEDENCE[op]
-            # ** is right-associative, the others left-associative.
-            left_need = own + 1 if op == "**" else own
-            right_need = own if op == "**" else own + 1
-            text = f"{_code(left, left_need)} {op} {_code(right, right_need)}"
+            first = _print(left, own, typst)
+            if not typst and isinstance(left, Num) and tensor_numerator(tree):
+                first = f"torch.tensor({left.value!r})"
+            symbol = {"*": "dot", "/": "\\/"}.get(op, op) if typst else op
+            text = f"{first} {symbol} {_print(right, own + 1, typst)}"
     return f"({text})" if own < parent else text
 
 
@@ -198,7 +239,7 @@ class _Converter:
             case ast.Constant(value=bool()):
                 raise self.reject(node, "the boolean")
             case ast.Constant(value=int() | float() as value):
-                return Num(value=float(value), text=self.part(node))
+                return Num(float(value))
             case ast.Constant():
                 raise self.reject(node, "the constant")
             case ast.Name(id=name):
@@ -229,6 +270,8 @@ class _Converter:
             raise self.reject(node, "the dunder name")
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function: call it, e.g. {name}(x)")
+        if name in RESERVED_NAMES:
+            raise ExpressionError(f"{name!r} is taken by the code shown ({RESERVED_NAMES[name]}): rename the variable")
         return Var(name)
 
     def call(self, node: ast.Call) -> Call:
@@ -242,41 +285,3 @@ class _Converter:
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise ExpressionError(f"{self.part(node)!r}: {func} takes exactly one argument")
         return Call(func, self.convert(node.args[0]))
-
-
-_TYPST_CALLS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "sqrt", "abs": "abs"}
-
-
-def typst_name(name: str) -> str:
-    """A variable as Typst math writes it: x, w_1, or an upright multi-letter name."""
-    head, digits = name.rstrip("0123456789"), name[len(name.rstrip("0123456789")) :]
-    if len(head) == 1 and head.isalpha():
-        return f"{head}_{digits}" if digits else head
-    return f'"{name}"'
-
-
-def to_typst(tree: Expr) -> str:
-    """The expression as Typst math, e.g. `log(w dot x + b)`."""
-    return _typst(tree, 0)
-
-
-def _typst(tree: Expr, parent: int) -> str:
-    match tree:
-        case Num(text=text):
-            return text
-        case Var(name=name):
-            return typst_name(name)
-        case Call(func=func, arg=arg):
-            head = _TYPST_CALLS.get(func, f'op("{func}")')
-            return f"{head}({_typst(arg, 0)})"
-        case Neg(operand=operand):
-            own = _PRECEDENCE["neg"]
-            text = f"-{_typst(operand, own)}"
-        case BinOp(op="**", left=left, right=right):
-            own = _PRECEDENCE["**"]
-            text = f"{_typst(left, own + 1)}^({_typst(right, 0)})"
-        case BinOp(op=op, left=left, right=right):
-            own = _PRECEDENCE[op]
-            symbol = {"*": "dot", "/": "\\/"}.get(op, op)
-            text = f"{_typst(left, own)} {symbol} {_typst(right, own + 1)}"
-    return f"({text})" if own < parent else text

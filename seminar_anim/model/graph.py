@@ -8,6 +8,7 @@ from seminar_anim.model.expr import ExpressionError
 
 MAX_COLUMNS = 5
 MAX_PER_COLUMN = 4
+MAX_PATHS = 4
 
 
 @dataclass(frozen=True)

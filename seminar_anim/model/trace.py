@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,17 +20,28 @@ from seminar_anim.model.expr import (
     Num,
     Var,
     bind,
+    tensor_numerator,
     to_typst,
     typst_name,
 )
-from seminar_anim.model.graph import ChainPath, GraphEdge, GraphNode, TracedGraph, chain_paths, check_drawable
+from seminar_anim.model.graph import (
+    MAX_PATHS,
+    ChainPath,
+    GraphEdge,
+    GraphNode,
+    TracedGraph,
+    chain_paths,
+    check_drawable,
+)
 
-_BINARY: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
-    "+": torch.add,
-    "-": torch.sub,
-    "*": torch.mul,
-    "/": torch.div,
-    "**": torch.pow,
+# Python's own operators, as the code shown runs them: `x ** 2` records PowBackward0 and
+# `1 - x` RsubBackward1, exactly as in a notebook.
+_BINARY: dict[str, Callable[[Any, Any], torch.Tensor]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
 }
 _CALLS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "exp": torch.exp,
@@ -47,17 +59,22 @@ _SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^"}
 
 @dataclass
 class _Op:
-    """One operation as it ran: its function, its input tensors (one per slot) and its result."""
+    """One operation as it ran: its function, its inputs (tensors or Python numbers) and its result."""
 
     key: str
     label: str
     formula: str  # Typst math of the subexpression this operation computes
     apply: Callable[..., torch.Tensor]
-    inputs: tuple[torch.Tensor, ...]
+    inputs: tuple[torch.Tensor | float, ...]
     result: torch.Tensor
     # The autograd node, held for the whole trace: PyTorch hands out the same Python object
     # for a node only while one is alive, and the graph walk matches nodes by identity.
     node: Any
+
+    @property
+    def tracked_slots(self) -> list[int]:
+        """The input slots that carry a gradient (constants do not)."""
+        return [slot for slot, part in enumerate(self.inputs) if isinstance(part, torch.Tensor) and part.requires_grad]
 
 
 class _Tracer:
@@ -66,30 +83,31 @@ class _Tracer:
         self.dtype = dtype
         self.ops: list[_Op] = []
 
-    def constant(self, value: float) -> torch.Tensor:
-        # Constants are tensors so every operation of the expression is exactly one autograd node.
-        return torch.tensor(value, dtype=self.dtype, device=self.device)
-
-    def run(self, tree: Expr, leaves: dict[str, torch.Tensor]) -> torch.Tensor:
+    def run(self, tree: Expr, leaves: dict[str, torch.Tensor]) -> torch.Tensor | float:
         match tree:
             case Num(value=value):
-                return self.constant(value)
+                return value
             case Var(name=name):
                 return leaves[name]
             case BinOp(op=op, left=left, right=right):
-                inputs = (self.run(left, leaves), self.run(right, leaves))
+                first = self.run(left, leaves)
+                if isinstance(left, Num) and tensor_numerator(tree):
+                    first = torch.tensor(left.value, dtype=self.dtype, device=self.device)
+                inputs = (first, self.run(right, leaves))
+                if not any(isinstance(part, torch.Tensor) for part in inputs):
+                    return _BINARY[op](*inputs)  # numbers only: plain Python, no graph node
                 return self.record(tree, _SYMBOLS[op], _BINARY[op], inputs)
             case Neg(operand=operand):
-                return self.record(tree, "−", torch.neg, (self.run(operand, leaves),))
+                return self.record(tree, "−", operator.neg, (self.run(operand, leaves),))
             case Call(func=func, arg=arg):
                 return self.record(tree, func, _CALLS[func], (self.run(arg, leaves),))
         raise TypeError(f"not an expression node: {tree!r}")
 
     def record(
-        self, tree: Expr, label: str, apply: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...]
-    ) -> torch.Tensor:
+        self, tree: Expr, label: str, apply: Callable[..., Any], inputs: tuple[torch.Tensor | float, ...]
+    ) -> torch.Tensor | float:
         result = apply(*inputs)
-        if result.grad_fn is not None:
+        if isinstance(result, torch.Tensor) and result.grad_fn is not None:
             result.retain_grad()
             key = f"op{len(self.ops) + 1}"
             self.ops.append(_Op(key, label, to_typst(tree), apply, inputs, result, result.grad_fn))
@@ -114,6 +132,7 @@ def trace_graph(
     }
     tracer = _Tracer(device, dtype)
     output = tracer.run(expression.tree, leaves)
+    assert isinstance(output, torch.Tensor), "parse_expression guarantees an operation on a variable"
     output.backward()
     nodes = _nodes(leaves, tracer.ops, output)
     edges, locals_ = _edges(leaves, tracer.ops)
@@ -133,6 +152,11 @@ def trace_graph(
         ChainPath(edges=path, product=torch.stack([locals_[i] for i in path]).prod().item())
         for path in chain_paths(graph, graph.focus)
     )
+    if len(paths) > MAX_PATHS:
+        raise ExpressionError(
+            f"{expression.source!r}: the gradient of {graph.focus} sums {len(paths)} paths; "
+            f"at most {MAX_PATHS} fit legibly in one chain-rule line"
+        )
     return replace(graph, paths=paths)
 
 
@@ -179,14 +203,15 @@ def _edges(leaves: dict[str, torch.Tensor], ops: list[_Op]) -> tuple[list[GraphE
     local_tensors: list[torch.Tensor] = []
     for op in ops:
         grad_fn = op.node
-        if len(grad_fn.next_functions) != len(op.inputs):
-            raise AssertionError(f"{type(grad_fn).__name__} has {len(grad_fn.next_functions)} inputs")
+        # PyTorch lists a node's inputs that carry gradients in order; constants get None or no entry.
+        slots = op.tracked_slots
+        functions = [function for function, _ in grad_fn.next_functions if function is not None]
+        if len(functions) != len(slots):
+            raise AssertionError(f"{type(grad_fn).__name__} has {len(functions)} inputs with gradients")
         locals_ = _local_derivatives(op)
         upstream = op.result.grad
         assert upstream is not None
-        for slot, (function, _) in enumerate(grad_fn.next_functions):
-            if function is None:
-                continue
+        for slot, function in zip(slots, functions, strict=True):
             local = locals_[slot]
             local_tensors.append(local)
             edges.append(
@@ -209,16 +234,22 @@ def _source_key(function: object, leaf_keys: dict[int, str], op_keys: dict[int, 
     return op_keys[id(function)]
 
 
-def _local_derivatives(op: _Op) -> list[torch.Tensor]:
-    """d(op)/d(input) for each slot on its own, by PyTorch's autograd on fresh copies of the inputs.
+def _local_derivatives(op: _Op) -> dict[int, torch.Tensor]:
+    """d(op)/d(input) for each input slot on its own, by PyTorch's autograd on fresh copies.
 
     Fresh copies keep slots apart when one tensor fills two (x * x) and cut the paths
     through earlier operations, so each edge gets its local derivative only.
     """
-    copies = [tensor.detach().clone().requires_grad_(True) for tensor in op.inputs]
+    copies: list[Any] = list(op.inputs)
+    for slot in op.tracked_slots:
+        copies[slot] = torch.Tensor.detach(copies[slot]).clone().requires_grad_(True)
     result = op.apply(*copies)
-    grads = torch.autograd.grad(result, copies, allow_unused=True)
-    return [torch.zeros_like(copy) if grad is None else grad for copy, grad in zip(copies, grads, strict=True)]
+    inputs = [copies[slot] for slot in op.tracked_slots]
+    grads = torch.autograd.grad(result, inputs, allow_unused=True)
+    return {
+        slot: torch.zeros_like(copy) if grad is None else grad
+        for slot, copy, grad in zip(op.tracked_slots, inputs, grads, strict=True)
+    }
 
 
 def _item(tensor: torch.Tensor | None) -> float:
@@ -239,8 +270,9 @@ def _check_finite(expression: Expression, nodes: Sequence[GraphNode], edges: Seq
                     "pick values where it is finite"
                 )
     for edge in edges:
-        if not math.isfinite(edge.local):
-            raise ExpressionError(
-                f"{expression.source!r}: the local derivative from {edge.source} to {edge.target} "
-                f"is {edge.local} at these values; pick values where it is finite"
-            )
+        for what, number in (("local derivative", edge.local), ("gradient flowing back", edge.contribution)):
+            if not math.isfinite(number):
+                raise ExpressionError(
+                    f"{expression.source!r}: the {what} from {edge.target} to {edge.source} "
+                    f"is {number} at these values; pick values where it is finite"
+                )

@@ -24,7 +24,6 @@ from manim import (
     VMobject,
 )
 
-from seminar_anim.model.expr import typst_name
 from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph, columns
 from seminar_anim.visual.labels import ValueLabel, math_text
 from seminar_anim.visual.layout import Box, graph_positions
@@ -49,7 +48,7 @@ class NodeView(VGroup):
         self.node = node
         if node.kind == "leaf":
             self.shape: VMobject = Circle(radius=RADIUS, color=theme.muted, stroke_width=3)
-            self.symbol: VMobject = math_text(typst_name(node.label), theme.text, 30)
+            self.symbol: VMobject = math_text(node.formula, theme.text, 30)
         else:
             head, _, tail = node.torch_name.partition("Backward")
             self.symbol = VGroup(
