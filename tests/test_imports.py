@@ -24,7 +24,8 @@ def test_model_loads_no_manim() -> None:
 def test_visual_loads_no_torch() -> None:
     modules = loaded_after(
         "import seminar_anim.visual.code, seminar_anim.visual.graph, seminar_anim.visual.labels, "
-        "seminar_anim.visual.layout, seminar_anim.visual.lecture, seminar_anim.visual.lint, seminar_anim.visual.theme"
+        "seminar_anim.visual.layout, seminar_anim.visual.lecture, seminar_anim.visual.lint, seminar_anim.visual.theme, "
+        "seminar_anim.visual.codegraph"
     )
     assert "manim" in modules
     assert "torch" not in modules

@@ -1,0 +1,161 @@
+"""A lecture laid out as the autograd scenes share it: code left, graph right, a calculation line below."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Mobject,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    VMobject,
+)
+
+from seminar_anim.model.graph import TracedGraph, columns
+from seminar_anim.visual.code import CodePanel, OutputPanel
+from seminar_anim.visual.graph import GraphView, NodeView
+from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
+from seminar_anim.visual.layout import Box
+from seminar_anim.visual.lecture import LectureScene
+from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
+
+CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
+GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
+STRIP_Y = -3.05
+LEGEND_BOTTOM = -3.45
+
+
+class CodeGraphScene(LectureScene):
+    """Code panel and printed output on the left, the traced graph on the right, and under
+    the graph one calculation line at a time, each number flying in from where it is drawn."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.strip = VGroup()
+
+    def panels(self, code: tuple[str, ...]) -> tuple[CodePanel, OutputPanel]:
+        """The code panel and, under it, the panel where the prints appear."""
+        panel = CodePanel(code, self.theme, CODE_BOX)
+        top = panel.background.get_bottom()[1] - 0.3
+        return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, top - 1.0, top))
+
+    def legend(self) -> VGroup:
+        """What each colour means, bottom left."""
+        theme = self.theme
+        items = VGroup()
+        for color, words in (
+            (theme.forward, "value (forward pass)"),
+            (theme.backward, "gradient ∂f/∂node (backward pass)"),
+            (theme.local, "local derivative, on an edge"),
+        ):
+            dot = Dot(color=color, radius=0.07)
+            items.add(VGroup(dot, plain_text(words, theme.muted, SMALL_SIZE)).arrange(RIGHT, buff=0.12))
+        items.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        return items.move_to((CODE_BOX.left, LEGEND_BOTTOM, 0.0), aligned_edge=DOWN + LEFT)
+
+    def check(self, printed: Mobject, label: Mobject) -> None:
+        """Box the printed line and the number it matches, and join them."""
+        color = self.theme.backward
+        self.play(
+            Create(self.link(printed, label)),
+            Create(SurroundingRectangle(printed, color=color, buff=0.08)),
+            Create(SurroundingRectangle(label, color=color, buff=0.03)),
+        )
+
+    def link(self, printed: Mobject, label: Mobject) -> VMobject:
+        """A dashed elbow from a printed line to the label it matches, around the code panel."""
+        gutter = (CODE_BOX.right + GRAPH_AREA.left) / 2
+        start, end = printed.get_right() + 0.1 * RIGHT, label.get_left() + 0.05 * LEFT
+        corners = np.array([start, (gutter, start[1], 0.0), (gutter, end[1], 0.0), end])
+        path = VMobject(color=self.theme.backward, stroke_width=2).set_points_as_corners(corners)
+        return DashedVMobject(path, num_dashes=30)
+
+    def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
+        """Replace the calculation line; parts listed in `sources` fly in from those mobjects."""
+        row = VGroup(*parts).arrange(RIGHT, buff=0.18)
+        if row.width > GRAPH_AREA.width - 0.2:
+            row.scale_to_fit_width(GRAPH_AREA.width - 0.2)
+        row.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, STRIP_Y, 0.0))
+        sources = sources or {}
+        arrivals = [
+            TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)
+            for index, part in enumerate(row)
+        ]
+        self.play(FadeOut(self.strip), AnimationGroup(*arrivals, lag_ratio=0.25))
+        self.strip = row
+        return row
+
+    def symbol(self, typst: str) -> VMobject:
+        return math_text(typst, self.theme.text, STRIP_SIZE)
+
+    def number(self, label: ValueLabel, color: str | None = None) -> ValueLabel:
+        """A strip-sized copy of a drawn number, for the calculation line."""
+        return ValueLabel(label.key, label.value, color or self.theme.backward, STRIP_SIZE)
+
+    def derivative(self, graph: TracedGraph, key: str, output: str) -> VMobject:
+        """∂output/∂(what the node holds): ∂f/∂x, ∂f/∂(w·x), or ∂f/∂f for the output itself."""
+        node = graph.node(key)
+        inner = output if key == graph.output else node.formula if node.kind == "leaf" else f"({node.formula})"
+        return self.symbol(f"(partial {output})/(partial {inner})")
+
+    def seed(self, view: GraphView, output: str) -> None:
+        """The backward pass starts with d output / d output at the output node."""
+        graph = view.graph
+        root = view.nodes[graph.output]
+        self.show_strip(self.derivative(graph, graph.output, output), self.symbol("="), self.number(root.grad))
+        self.land_gradient(root)
+
+    def backward_pass(self, view: GraphView, output: str) -> None:
+        """Right to left, column by column: every node's gradient from the edges leaving it."""
+        graph = view.graph
+        column = columns(graph)
+        pending = sorted(
+            (node for node in graph.nodes if node.key != graph.output),
+            key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
+        )
+        for node in pending:
+            leaving = view.edges_out_of(node.key)
+            results: list[ValueLabel] = []
+            for edge in leaving:
+                self.play(view.light_edge(edge))
+                upstream = view.nodes[edge.edge.target].grad
+                product = ValueLabel(
+                    f"{edge.edge.key}.contribution", edge.edge.contribution, self.theme.backward, STRIP_SIZE
+                )
+                # With one edge the product is the gradient; with several it is one term of the sum.
+                head = [self.derivative(graph, node.key, output), self.symbol("=")] if len(leaving) == 1 else []
+                self.show_strip(
+                    *head,
+                    self.number(upstream),
+                    self.symbol("dot"),
+                    self.number(edge.local, self.theme.local),
+                    self.symbol("="),
+                    product,
+                    sources={len(head): upstream, len(head) + 2: edge.local},
+                )
+                self.hold(1)
+                results.append(product)
+            view_node = view.nodes[node.key]
+            if len(results) > 1:
+                terms: list[VMobject] = [self.derivative(graph, node.key, output), self.symbol("=")]
+                for result in results:
+                    terms += [self.number(result), self.symbol("+")]
+                terms[-1] = self.symbol("=")
+                self.show_strip(*terms, self.number(view_node.grad))
+                self.hold(1)
+            self.land_gradient(view_node)
+
+    def land_gradient(self, view: NodeView) -> None:
+        """The gradient at the end of the calculation line moves onto its node."""
+        self.play(TransformFromCopy(self.strip[-1], view.grad))
+        self.add(view.grad)
