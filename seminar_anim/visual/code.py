@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from manim import DOWN, LEFT, RIGHT, UP, Animation, FadeIn, RoundedRectangle, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, RoundedRectangle, Text, VGroup
 
 from seminar_anim.visual.labels import code_text, plain_text
 from seminar_anim.visual.layout import Box
@@ -12,6 +13,7 @@ from seminar_anim.visual.theme import CODE_SIZE, SMALL_SIZE, Theme
 
 PAD = 0.22
 LINE_GAP = 0.16
+NUMBER_GAP = 0.25
 
 
 class CodePanel(VGroup):
@@ -20,12 +22,21 @@ class CodePanel(VGroup):
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.theme = theme
-        numbers = VGroup(*(code_text(str(i + 1), theme, CODE_SIZE, theme.muted) for i in range(len(lines))))
-        self.lines = VGroup(*(code_text(line, theme, CODE_SIZE) for line in lines))
+        # A grid of monospace cells: line numbers right-aligned, indentation kept as cells.
+        cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
+        digits = cell * len(str(len(lines)))
+        pitch = code_text("0", theme, CODE_SIZE).height + LINE_GAP + 0.06
+        self.lines = VGroup()
         rows = VGroup()
-        for number, line in zip(numbers, self.lines, strict=True):
-            rows.add(VGroup(number, line).arrange(RIGHT, buff=0.25, aligned_edge=DOWN))
-        rows.arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+        for index, text in enumerate(lines):
+            number = code_text(str(index + 1), theme, CODE_SIZE, theme.muted)
+            number.move_to((digits, -index * pitch, 0.0), aligned_edge=RIGHT)
+            body = text.lstrip(" ")
+            line = code_text(body, theme, CODE_SIZE)
+            line.move_to((digits + NUMBER_GAP + cell * (len(text) - len(body)), 0.0, 0.0), aligned_edge=LEFT)
+            line.align_to(number, DOWN)
+            self.lines.add(line)
+            rows.add(VGroup(number, line))
         inner = box.width - 2 * PAD
         if rows.width > inner:
             rows.scale_to_fit_width(inner)
@@ -62,7 +73,11 @@ class CodePanel(VGroup):
 
 
 class OutputPanel(VGroup):
-    """What the code printed, one line per `print`, under an 'output' heading."""
+    """What the code printed, one line per `print`, under an 'output' heading.
+
+    Like a terminal, it scrolls: once the box is full, the oldest line fades out and the
+    others move up, so a long run never spills out of its box.
+    """
 
     def __init__(self, theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -70,16 +85,34 @@ class OutputPanel(VGroup):
         self.box = box
         self.heading = plain_text("output", theme.muted, SMALL_SIZE)
         self.heading.move_to((box.left, box.top, 0.0), aligned_edge=UP + LEFT)
-        self.printed: list[Text] = []
+        self.printed: list[Text] = []  # every line printed so far, oldest first
         self.add(self.heading)
+        pitch = code_text("tensor(0.)", theme, CODE_SIZE).height + LINE_GAP
+        self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
+
+    @property
+    def visible(self) -> list[Text]:
+        return self.printed[-self.capacity :]
 
     def print_line(self, text: str, color: str | None = None) -> Animation:
-        """Add a printed line below the previous ones."""
+        """Add a printed line below the previous ones, scrolling when the box is full."""
         line = code_text(text, self.theme, CODE_SIZE, color)
-        anchor = self.printed[-1] if self.printed else self.heading
-        line.next_to(anchor, DOWN, buff=LINE_GAP, aligned_edge=LEFT)
         if line.width > self.box.width:
-            line.scale_to_fit_width(self.box.width).align_to(anchor, LEFT)
+            line.scale_to_fit_width(self.box.width)
+        shown = self.visible
+        if len(shown) < self.capacity:
+            anchor = shown[-1] if shown else self.heading
+            line.next_to(anchor, DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+            self.printed.append(line)
+            self.add(line)
+            return FadeIn(line, shift=0.1 * UP)
+        oldest = shown[0]
+        # The new line takes the bottom slot; the others move up one slot; the oldest leaves.
+        line.move_to(shown[-1], aligned_edge=LEFT)
         self.printed.append(line)
+        self.remove(oldest)
         self.add(line)
-        return FadeIn(line, shift=0.1 * UP)
+        moves = [
+            later.animate.move_to(earlier, aligned_edge=LEFT).build() for earlier, later in itertools.pairwise(shown)
+        ]
+        return AnimationGroup(FadeOut(oldest, shift=0.1 * UP), *moves, FadeIn(line, shift=0.1 * UP))

@@ -34,7 +34,9 @@ VALUE_SIZE = 26
 OP_SIZE = 20
 NAME_SIZE = 15
 EDGE_GAP = 1.0  # room between columns for an edge and its label
+EDGE_LABEL_MARGIN = 0.55  # edge visible on both sides of its label
 ROW_GAP = 0.3
+MAX_ZOOM = 1.35  # how much a small graph may grow to fill its area
 TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
 
@@ -43,7 +45,7 @@ class NodeView(VGroup):
     """One node: a leaf's circle with its name, or an operation's box with PyTorch's node name;
     the forward value and the gradient sit below it."""
 
-    def __init__(self, node: GraphNode, theme: Theme, **kwargs: Any) -> None:
+    def __init__(self, node: GraphNode, theme: Theme, prefix: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.node = node
         if node.kind == "leaf":
@@ -64,8 +66,8 @@ class NodeView(VGroup):
             )
         self.shape.set_fill(theme.background, opacity=1)
         self.symbol.move_to(self.shape)
-        self.value = ValueLabel(node.key, node.value, theme.forward, VALUE_SIZE, theme.background)
-        self.grad = ValueLabel(f"{node.key}.grad", node.grad, theme.backward, VALUE_SIZE, theme.background)
+        self.value = ValueLabel(f"{prefix}{node.key}", node.value, theme.forward, VALUE_SIZE, theme.background)
+        self.grad = ValueLabel(f"{prefix}{node.key}.grad", node.grad, theme.backward, VALUE_SIZE, theme.background)
         self.value.next_to(self.shape, DOWN, buff=0.06)
         self.grad.next_to(self.value, DOWN, buff=0.07)
         self.add(self.shape, self.symbol)
@@ -104,6 +106,7 @@ class EdgeView(VGroup):
         scale: float,
         theme: Theme,
         twin: bool = False,
+        prefix: str = "",
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -120,7 +123,9 @@ class EdgeView(VGroup):
             )
         else:
             self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
-        self.local = ValueLabel(f"{edge.key}.local", edge.local, theme.local, VALUE_SIZE * scale, theme.background)
+        self.local = ValueLabel(
+            f"{prefix}{edge.key}.local", edge.local, theme.local, VALUE_SIZE * scale, theme.background
+        )
         self.local.move_to(self.arrow.point_from_proportion(0.5))
         self.add(self.arrow)
 
@@ -128,19 +133,24 @@ class EdgeView(VGroup):
 class GraphView(VGroup):
     """All nodes and edges of a traced graph, laid out inside `area` from the graph's shape."""
 
-    def __init__(self, graph: TracedGraph, theme: Theme, area: Box, **kwargs: Any) -> None:
+    def __init__(self, graph: TracedGraph, theme: Theme, area: Box, prefix: str = "", **kwargs: Any) -> None:
+        """`prefix` starts every label's manifest key, for a scene that draws two graphs."""
         super().__init__(**kwargs)
         self.graph = graph
         self.theme = theme
-        self.nodes = {node.key: NodeView(node, theme) for node in graph.nodes}
+        self.prefix = prefix
+        self.nodes = {node.key: NodeView(node, theme, prefix) for node in graph.nodes}
         self.columns = columns(graph)
         widths = {key: view.block_width for key, view in self.nodes.items()}
         row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
-        _, width, height = graph_positions(graph, widths, row_height, EDGE_GAP)
-        # Shrink what does not fit; spread what fits easily over more of the height.
-        self.scale_factor = min(1.0, area.width / width, area.height / height)
+        # Columns sit far enough apart for the widest local derivative to sit on its edge.
+        widest = max((ValueLabel("", edge.local, theme.local, VALUE_SIZE).width for edge in graph.edges), default=0.0)
+        gap = max(EDGE_GAP, widest + EDGE_LABEL_MARGIN)
+        _, width, height = graph_positions(graph, widths, row_height, gap)
+        # Shrink what does not fit, grow a small graph a little; spread rows over spare height.
+        self.scale_factor = min(MAX_ZOOM, area.width / width, area.height / height)
         room = min(area.height / self.scale_factor, height * 1.6)
-        positions, _, _ = graph_positions(graph, widths, row_height, EDGE_GAP, height=room)
+        positions, _, _ = graph_positions(graph, widths, row_height, gap, height=room)
         everything = VGroup()
         for key, view in self.nodes.items():
             view.place(positions[key])
@@ -162,7 +172,7 @@ class GraphView(VGroup):
             bend = -4 * math.atan(2 * SKIP_CLEARANCE * self.scale_factor / chord)
         else:
             bend = 0.0
-        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1)
+        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1, prefix=self.prefix)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
