@@ -37,6 +37,24 @@ def _load(target: str) -> Any:
 
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec(
+        name="autograd-basics",
+        description="y = x**2 at x = 3: requires_grad, the graph PyTorch records, backward(), x.grad None then 6",
+        facts="seminar_anim.model.lectures:basics_facts",
+        scene="seminar_anim.scenes.autograd_basics:AutogradBasicsScene",
+    ),
+    SceneSpec(
+        name="accumulation",
+        description="backward() adds into .grad: 6, 12, 18, 24; x.grad.zero_(); x * x sums two paths",
+        facts="seminar_anim.model.lectures:accumulation_facts",
+        scene="seminar_anim.scenes.accumulation:AccumulationScene",
+    ),
+    SceneSpec(
+        name="chain-rule",
+        description="h = log(x**2) at x = 3: dh/dx = dh/du * du/dx = 0.6667, checked against x.grad",
+        facts="seminar_anim.model.lectures:chain_rule_facts",
+        scene="seminar_anim.scenes.chain_rule:ChainRuleScene",
+    ),
+    SceneSpec(
         name="autograd",
         description="f = log(w*x + b) at x=2, w=0.5, b=1.5: graph, forward, backward to w.grad (or any --expr)",
         facts="seminar_anim.model.autograd:autograd_facts",

@@ -34,6 +34,7 @@ class Variant:
     at: tuple[str, ...] = ()
 
     label: str = ""  # names a variant with an --expr, e.g. "fan-out"
+    last_only: bool = False  # keep only the last step's frame (keeps the goldens small)
 
     @property
     def name(self) -> str:
@@ -41,10 +42,18 @@ class Variant:
 
     def capture(self) -> list[SectionCapture]:
         lesson = LessonOptions(device="cpu", expr=self.expr, at=self.at)
-        return capture_sections(find_scene(self.scene), lesson, theme=self.theme)[1]
+        return self.kept(capture_sections(find_scene(self.scene), lesson, theme=self.theme)[1])
+
+    def kept(self, captures: list[SectionCapture]) -> list[SectionCapture]:
+        return captures[-1:] if self.last_only else captures
 
 
-VARIANTS = (Variant("autograd", "dark"), Variant("autograd", "light"))
+VARIANTS = (
+    Variant("autograd", "dark"),
+    Variant("autograd", "light"),
+    *(Variant(scene, "dark") for scene in ("autograd-basics", "accumulation", "chain-rule")),
+    *(Variant(scene, "light", last_only=True) for scene in ("autograd-basics", "accumulation", "chain-rule")),
+)
 
 
 def golden_path(variant: Variant, capture: SectionCapture) -> Path:

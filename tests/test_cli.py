@@ -21,7 +21,9 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_list_names_every_scene_with_a_description() -> None:
     code, out, _ = run("list")
     assert code == 0
-    assert out.startswith("autograd  f = log(w*x + b)")
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == ["autograd-basics", "accumulation", "chain-rule", "autograd"]  # seminar order
+    assert "autograd         f = log(w*x + b)" in out
 
 
 def test_help_describes_the_options() -> None:
@@ -66,8 +68,8 @@ def test_values_as_a_table() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: autograd"),
-        (["render", "nope"], "unknown scene 'nope'; the scenes are: autograd"),
+        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: autograd-basics, accumulation"),
+        (["render", "nope"], "unknown scene 'nope'; the scenes are: autograd-basics, accumulation, chain-rule"),
         (["values", "autograd", "--expr", "x.grad", "--at", "x=1"], "attribute access 'x.grad' is not allowed"),
         (["values", "autograd", "--expr", "log(x)", "--at", "x=-1"], "value of LogBackward0 is nan"),
         (["values", "autograd", "--expr", "w*x"], "no value for w, x"),

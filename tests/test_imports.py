@@ -15,7 +15,8 @@ def loaded_after(imports: str) -> set[str]:
 def test_model_loads_no_manim() -> None:
     modules = loaded_after(
         "import seminar_anim.model.autograd, seminar_anim.model.trace, seminar_anim.model.device, "
-        "seminar_anim.model.expr, seminar_anim.model.graph, seminar_anim.model.manifest"
+        "seminar_anim.model.expr, seminar_anim.model.graph, seminar_anim.model.manifest, "
+        "seminar_anim.model.lectures, seminar_anim.model.listing"
     )
     assert "torch" in modules
     assert not any(name == "manim" or name.startswith("manim.") for name in modules)

@@ -129,3 +129,16 @@ def test_gif_keeps_the_theme_colours_and_the_timing(tmp_path: Path) -> None:
     # difference left is the MP4 source's own 4:2:0 colour shift.
     assert distance(centres[0], theme.forward) < 40
     assert distance(centres[-1], theme.backward) < 40
+
+
+def test_one_call_renders_several_scenes_with_progress_per_scene(tmp_path: Path) -> None:
+    names = ["autograd-basics", "accumulation", "chain-rule"]
+    result = CliRunner().invoke(main, ["render", *names, "--format", "png", "--device", "cpu", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for index, name in enumerate(names, start=1):
+        assert f"[{index}/3] {name}" in result.stderr
+        poster = tmp_path / name / "480p15_dark_png" / f"{name}.png"
+        assert str(poster) in result.stdout.split()
+        manifest = json.loads((poster.parent / f"{name}.manifest.json").read_text())
+        assert manifest["scene"] == name
+    assert result.stderr.count("step 5") == 3

@@ -71,3 +71,34 @@ def test_the_lint_catches_overlap_and_the_margin() -> None:
     assert layout_problems([inside], 14.2, 8.0) == []
     assert layout_problems([inside, DrawnText("b", None, 0.5, 1.5, 0.5, 1.5)], 14.2, 8.0) == ["'a' overlaps 'b'"]
     assert layout_problems([DrawnText("c", None, 6.5, 6.9, 0.0, 1.0)], 14.2, 8.0) == ["'c' leaves the safe area"]
+
+
+LECTURES = {
+    "autograd-basics": ["code", "leaf", "forward", "backward", "check"],
+    "accumulation": ["code", "accumulate", "why", "zero", "fan-out"],
+    "chain-rule": ["code", "forward", "local", "chain", "check"],
+}
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("scene", sorted(LECTURES))
+def test_lecture_scenes_draw_the_manifest_cleanly(scene: str, theme: str) -> None:
+    manifest, captures = captured(scene, theme=theme)
+    assert [capture.name for capture in captures] == LECTURES[scene]
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+        for text in numbers(capture.texts):
+            value = manifest.values.get(text.key)  # type: ignore[arg-type]
+            assert isinstance(value, float), f"{capture.name}: {text.key} is drawn but not a manifest number"
+            assert text.text == format_value(value), f"{capture.name}: {text.key}"
+    last = captures[-1].texts
+    assert manifest.prints[-1] in [text.text for text in last]
+    assert "x.grad" in {text.key for text in last}
+
+
+def test_accumulation_draws_every_reading() -> None:
+    manifest, captures = captured("accumulation")
+    zero = next(capture for capture in captures if capture.name == "zero")
+    drawn = {text.key: text.text for text in numbers(zero.texts)}
+    readings = [key for key in manifest.values if key.startswith("x.grad.")]
+    assert [drawn[key] for key in readings] == ["6.0", "12.0", "18.0", "24.0", "0.0", "6.0"]

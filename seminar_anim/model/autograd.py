@@ -93,21 +93,10 @@ def autograd_manifest(lesson: AutogradLesson) -> Manifest:
     """Every number the scene draws, at full precision, keyed as the tests and viewers read it."""
     graph = lesson.graph
     values: dict[str, Value] = {"expression": graph.expression, "focus": graph.focus}
-    for node in graph.leaves:
-        values[node.key] = node.value
-        values[f"{node.key}.grad"] = node.grad
-    for node in graph.ops:
-        values[node.key] = node.value
-        values[f"{node.key}.grad_fn"] = node.torch_name
-        values[f"{node.key}.grad"] = node.grad
+    values.update(graph_values(graph))
     output = graph.node(graph.output)
     values["output"] = output.value
     values["output.grad"] = output.grad
-    for edge in graph.edges:
-        values[f"{edge.key}.local"] = edge.local
-        values[f"{edge.key}.contribution"] = edge.contribution
-    for index, path in enumerate(graph.paths):
-        values[f"{graph.focus}.path{index + 1}"] = path.product
     return Manifest(
         scene="autograd",
         torch=graph.torch_version,
@@ -116,3 +105,19 @@ def autograd_manifest(lesson: AutogradLesson) -> Manifest:
         values=values,
         prints=lesson.prints,
     )
+
+
+def graph_values(graph: TracedGraph, prefix: str = "") -> dict[str, Value]:
+    """A traced graph's numbers under the keys its drawing uses: node, node.grad, edge.local, ..."""
+    values: dict[str, Value] = {}
+    for node in graph.nodes:
+        values[f"{prefix}{node.key}"] = node.value
+        if node.kind == "op":
+            values[f"{prefix}{node.key}.grad_fn"] = node.torch_name
+        values[f"{prefix}{node.key}.grad"] = node.grad
+    for edge in graph.edges:
+        values[f"{prefix}{edge.key}.local"] = edge.local
+        values[f"{prefix}{edge.key}.contribution"] = edge.contribution
+    for index, path in enumerate(graph.paths):
+        values[f"{prefix}{graph.focus}.path{index + 1}"] = path.product
+    return values

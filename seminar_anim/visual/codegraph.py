@@ -16,12 +16,14 @@ from manim import (
     FadeOut,
     Mobject,
     SurroundingRectangle,
+    Text,
     TransformFromCopy,
     VGroup,
     VMobject,
 )
 
 from seminar_anim.model.graph import TracedGraph, columns
+from seminar_anim.model.listing import Listing
 from seminar_anim.visual.code import CodePanel, OutputPanel
 from seminar_anim.visual.graph import GraphView, NodeView
 from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
@@ -33,6 +35,8 @@ CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
 STRIP_Y = -3.05
 LEGEND_BOTTOM = -3.45
+LEGEND_TOP = -2.7
+SAFE_BOTTOM = -3.55
 
 
 class CodeGraphScene(LectureScene):
@@ -42,12 +46,24 @@ class CodeGraphScene(LectureScene):
     def setup(self) -> None:
         super().setup()
         self.strip = VGroup()
+        self._printed: dict[int, int] = {}  # prints shown so far, per listing
 
-    def panels(self, code: tuple[str, ...]) -> tuple[CodePanel, OutputPanel]:
-        """The code panel and, under it, the panel where the prints appear."""
+    def panels(self, code: tuple[str, ...], bottom: float = LEGEND_TOP) -> tuple[CodePanel, OutputPanel]:
+        """The code panel and, under it down to `bottom`, the panel where the prints appear."""
         panel = CodePanel(code, self.theme, CODE_BOX)
         top = panel.background.get_bottom()[1] - 0.3
-        return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, top - 1.0, top))
+        return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, bottom, top))
+
+    def execute(self, code: CodePanel, output: OutputPanel, listing: Listing, line: int) -> list[Text]:
+        """Highlight code line `line`; if it is the next print of the listing, print its line."""
+        self.play(code.highlight(line))
+        done = self._printed.get(id(listing), 0)
+        if done < len(listing.prints) and listing.print_lines[done] == line:
+            self._printed[id(listing)] = done + 1
+            self.play(output.print_line(listing.prints[done]))
+            self.hold(1)
+            return [output.printed[-1]]
+        return []
 
     def legend(self) -> VGroup:
         """What each colour means, bottom left."""
@@ -130,7 +146,10 @@ class CodeGraphScene(LectureScene):
                 self.play(view.light_edge(edge))
                 upstream = view.nodes[edge.edge.target].grad
                 product = ValueLabel(
-                    f"{edge.edge.key}.contribution", edge.edge.contribution, self.theme.backward, STRIP_SIZE
+                    f"{view.prefix}{edge.edge.key}.contribution",
+                    edge.edge.contribution,
+                    self.theme.backward,
+                    STRIP_SIZE,
                 )
                 # With one edge the product is the gradient; with several it is one term of the sum.
                 head = [self.derivative(graph, node.key, output), self.symbol("=")] if len(leaving) == 1 else []

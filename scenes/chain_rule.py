@@ -1,0 +1,89 @@
+"""chain-rule: the seed's h = log(x**2) at x = 3, dh/dx = dh/du * du/dx, checked against x.grad."""
+
+from manim import *
+
+from seminar_anim.model.expr import number_text
+from seminar_anim.model.lectures import LectureFacts, chain_rule_lesson
+from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
+from seminar_anim.visual.graph import GraphView
+from seminar_anim.visual.labels import math_text
+from seminar_anim.visual.layout import Box
+from seminar_anim.visual.theme import STRIP_SIZE
+
+COMPOSITION_HEIGHT = 1.5
+CHAIN_GRAPH = Box(GRAPH_AREA.left, GRAPH_AREA.right, GRAPH_AREA.bottom, GRAPH_AREA.top - COMPOSITION_HEIGHT)
+
+
+class ChainRuleScene(CodeGraphScene):
+    """u = x**2, h = log(u): each node's local derivative, their product, and PyTorch's x.grad."""
+
+    def construct(self) -> None:
+        facts: LectureFacts = self.facts or chain_rule_lesson()
+        (listing,) = facts.listings
+        marks = listing.marks
+        theme = self.theme
+        graph = facts.graph
+        view = GraphView(graph, theme, CHAIN_GRAPH)
+        inner, outer = graph.ops
+        code, output = self.panels(listing.code)
+        two = number_text(facts.numbers["exponent"])
+
+        self.step("code", "A cascade of two operations is the composite function h = g(f(x)).")
+        self.play(FadeIn(self.title("The chain rule:", "h = g(f(x))")), FadeIn(code, shift=0.2 * RIGHT))
+        composition = VGroup(
+            math_text(f"u = f(x) = x^{two}", theme.text, STRIP_SIZE),
+            math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
+        ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        composition.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
+        self.play(FadeIn(composition))
+        self.add(output, self.legend())
+        self.hold(2)
+
+        self.step("forward", "The forward pass computes u, then h, and records one node for each operation.")
+        self.play(code.highlight(marks["leaf"]), view.show_node("x"))
+        self.play(view.flow_forward("x"))
+        self.execute(code, output, listing, marks["before"])
+        self.play(code.highlight(marks["forward"]))
+        for node in graph.ops:
+            self.play(view.show_node(node.key))
+            self.play(view.flow_forward(node.key))
+        (printed,) = self.execute(code, output, listing, marks["print_y"])
+        self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
+        self.hold(1)
+
+        self.step("local", "Each node knows only its own local derivative: 1/u for the log, 2x for the square.")
+        for edge, rule in zip(reversed(view.edges), ("1 \\/ u", f"{two} x"), strict=True):
+            self.play(view.light_edge(edge))
+            target, source = graph.node(edge.edge.target), graph.node(edge.edge.source)
+            names = {outer.key: "h", inner.key: "u", "x": "x"}
+            self.show_strip(
+                self.symbol(f"(partial {names[target.key]})/(partial {names[source.key]})"),
+                self.symbol("="),
+                self.symbol(rule),
+                self.symbol("="),
+                self.number(edge.local, theme.local),
+                sources={4: edge.local},
+            )
+            self.hold(2)
+
+        self.step("chain", "y.backward() multiplies them along the path: dh/dx = dh/du times du/dx.")
+        self.play(code.highlight(marks["backward"]))
+        self.seed(view, "h")
+        self.backward_pass(view, "h")
+        outer_edge, inner_edge = reversed(view.edges)
+        self.show_strip(
+            self.symbol("(partial h)/(partial x) = (partial h)/(partial u) dot (partial u)/(partial x)"),
+            self.symbol("="),
+            self.number(outer_edge.local, theme.local),
+            self.symbol("dot"),
+            self.number(inner_edge.local, theme.local),
+            self.symbol("="),
+            self.number(view.nodes["x"].grad),
+            sources={2: outer_edge.local, 4: inner_edge.local, 6: view.nodes["x"].grad},
+        )
+        self.hold(2)
+
+        self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")
+        (printed,) = self.execute(code, output, listing, marks["after"])
+        self.check(printed, view.nodes["x"].grad)
+        self.hold(2)

@@ -1,0 +1,183 @@
+"""The seed's autograd pages run for real: `autograd-basics`, `accumulation` and `chain-rule`.
+
+Each lesson runs the slide's code in PyTorch statement by statement, recording the lines as
+shown and `repr` of everything they print, and traces the same expression into a graph for
+the drawing (tests check the two agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import torch
+
+from seminar_anim.model.autograd import graph_values
+from seminar_anim.model.device import resolve_device
+from seminar_anim.model.expr import BinOp, Call, Expression, Num, parse_expression
+from seminar_anim.model.graph import TracedGraph
+from seminar_anim.model.listing import Listing
+from seminar_anim.model.manifest import Manifest, Value
+from seminar_anim.model.trace import trace_graph
+
+SEED_X = 3.0  # the slides' x = torch.tensor(3., requires_grad=True)
+REPEATS = 4  # the slides call backward until x.grad reads tensor(24.)
+
+
+class _Transcript:
+    """Collects a listing while the real code runs."""
+
+    def __init__(self, device: torch.device, continues: bool = False) -> None:
+        self.device = device
+        self.lines: list[str] = []
+        self.prints: list[str] = []
+        self.print_lines: list[int] = []
+        self.marks: dict[str, int] = {}
+        if device.type != "cpu" and not continues:
+            # The tensors below are made on this device, as this first line says.
+            self.line(f"torch.set_default_device('{device.type}')")
+
+    def line(self, text: str, mark: str = "") -> int:
+        self.lines.append(text)
+        if mark:
+            self.marks[mark] = len(self.lines) - 1
+        return len(self.lines) - 1
+
+    def printed(self, line: int, value: object) -> None:
+        """Record that `print(value)` on code line `line` ran."""
+        self.prints.append(repr(value))
+        self.print_lines.append(line)
+
+    def seed_leaf(self) -> torch.Tensor:
+        self.line("x = torch.tensor(3., requires_grad=True)", "leaf")
+        return torch.tensor(SEED_X, requires_grad=True, device=self.device)
+
+    def listing(self) -> Listing:
+        return Listing(tuple(self.lines), tuple(self.prints), tuple(self.print_lines), dict(self.marks))
+
+
+@dataclass(frozen=True)
+class LectureFacts:
+    """A lesson: its listings (one, or one per part), the graph drawn beside it, extra numbers."""
+
+    listings: tuple[Listing, ...]
+    graph: TracedGraph
+    numbers: dict[str, float]  # further values the scene draws, by manifest key
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return tuple(line for listing in self.listings for line in listing.prints)
+
+
+def _trace(expression: Expression | str, device: torch.device) -> TracedGraph:
+    parsed = parse_expression(expression) if isinstance(expression, str) else expression
+    return trace_graph(parsed, {"x": SEED_X}, device=device, focus="x")
+
+
+def basics_lesson(device: torch.device | str = "cpu") -> LectureFacts:
+    """y = x**2 at x = 3: x.grad is None, then 6 after y.backward()."""
+    run = _Transcript(torch.device(device))
+    x = run.seed_leaf()
+    run.printed(run.line("print(x.grad)", "before"), x.grad)
+    run.line("y = x**2  # forward pass", "forward")
+    y = x**2
+    run.printed(run.line("print(y)", "print_y"), y)
+    run.line("y.backward()  # backward pass", "backward")
+    y.backward()
+    run.printed(run.line("print(x.grad)", "after"), x.grad)
+    parsed = parse_expression("x**2")
+    return LectureFacts((run.listing(),), _trace(parsed, run.device), {"exponent": _exponent(parsed)})
+
+
+def _exponent(parsed: Expression) -> float:
+    """The 2 of d(x**2)/dx = 2x: the exponent the code wrote, read back from the parsed expression."""
+    tree = parsed.tree.arg if isinstance(parsed.tree, Call) else parsed.tree
+    assert isinstance(tree, BinOp) and tree.op == "**" and isinstance(tree.right, Num)
+    return tree.right.value
+
+
+def chain_rule_lesson(device: torch.device | str = "cpu") -> LectureFacts:
+    """h = log(u), u = x**2 at x = 3: dh/dx = dh/du * du/dx = 1/9 * 6."""
+    run = _Transcript(torch.device(device))
+    x = run.seed_leaf()
+    run.printed(run.line("print(x.grad)", "before"), x.grad)
+    run.line("y = (x**2).log()  # forward", "forward")
+    y = (x**2).log()
+    run.printed(run.line("print(y)", "print_y"), y)
+    run.line("y.backward()  # backward", "backward")
+    y.backward()
+    run.printed(run.line("print(x.grad)", "after"), x.grad)
+    parsed = parse_expression("log(x**2)")
+    return LectureFacts((run.listing(),), _trace(parsed, run.device), {"exponent": _exponent(parsed)})
+
+
+def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
+    """backward() adds into x.grad (6, 12, 18, 24); zero_() resets it; x * x sums two paths."""
+    run = _Transcript(torch.device(device))
+    x = run.seed_leaf()
+    run.line(f"for _ in range({REPEATS}):", "loop")
+    run.line("    y = x**2")
+    run.line("    y.backward()", "backward")
+    in_loop = run.line("    print(x.grad)")
+    numbers: dict[str, float] = {}
+    for repeat in range(1, REPEATS + 1):
+        y = x**2
+        y.backward()
+        assert x.grad is not None
+        run.printed(in_loop, x.grad)
+        numbers[f"x.grad.after{repeat}"] = x.grad.item()
+    run.line("x.grad.zero_()", "zero")
+    assert x.grad is not None
+    x.grad.zero_()
+    run.printed(run.line("print(x.grad)"), x.grad)
+    numbers["x.grad.zeroed"] = x.grad.item()
+    run.line("y = x**2", "fresh")
+    y = x**2
+    run.line("y.backward()")
+    y.backward()
+    run.printed(run.line("print(x.grad)"), x.grad)
+    numbers["x.grad.fresh"] = x.grad.item()
+    accumulate = run.listing()
+
+    # Accumulation on purpose: one variable, two paths, one sum.
+    run = _Transcript(x.device, continues=True)
+    run.line("x.grad.zero_()", "zero")
+    x.grad.zero_()
+    run.line("y = x * x  # x feeds both inputs", "forward")
+    y = x * x
+    run.line("y.backward()", "backward")
+    y.backward()
+    run.printed(run.line("print(x.grad)", "after"), x.grad)
+    return LectureFacts((accumulate, run.listing()), _trace("x * x", x.device), numbers)
+
+
+def lecture_manifest(scene: str, facts: LectureFacts) -> Manifest:
+    graph = facts.graph
+    values: dict[str, Value] = {"expression": graph.expression}
+    values.update(graph_values(graph))
+    values.update(facts.numbers)
+    return Manifest(
+        scene=scene,
+        torch=graph.torch_version,
+        device=graph.device,
+        dtype=graph.dtype,
+        values=values,
+        prints=facts.prints,
+    )
+
+
+def _for_cli(
+    scene: str, lesson: Callable[[torch.device], LectureFacts]
+) -> Callable[..., tuple[LectureFacts, Manifest]]:
+    def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[LectureFacts, Manifest]:
+        resolved, note = resolve_device(device)
+        result = lesson(resolved)
+        manifest = lecture_manifest(scene, result)
+        return result, replace(manifest, notes=(note,)) if note else manifest
+
+    return facts
+
+
+basics_facts = _for_cli("autograd-basics", basics_lesson)
+accumulation_facts = _for_cli("accumulation", accumulation_lesson)
+chain_rule_facts = _for_cli("chain-rule", chain_rule_lesson)
