@@ -19,7 +19,7 @@ class AutogradScene(CodeGraphScene):
 
         self.step("code", "We build f from leaf tensors that ask PyTorch to track gradients.")
         self.play(FadeIn(self.title("Autograd:", f"f = {lesson.formula}")), FadeIn(code, shift=0.2 * RIGHT))
-        self.add(output, self.legend())
+        self.add(output, self.legend("f"))
         self.hold(3)
 
         self.step("forward", "The forward pass computes each value and records one graph node per operation.")
@@ -30,6 +30,7 @@ class AutogradScene(CodeGraphScene):
         for node in graph.ops:
             self.play(view.show_node(node.key))
             self.play(view.flow_forward(node.key))
+        self.play(FadeIn(view.label_node(graph.output, "f")))
         self.hold(2)
 
         self.step("seed", "Calling f.backward() starts at the output, seeding its gradient df/df.")

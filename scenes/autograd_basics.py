@@ -24,7 +24,7 @@ class AutogradBasicsScene(CodeGraphScene):
 
         self.step("code", "The slide's code: a tensor that tracks gradients, a function of it, and its derivative.")
         self.play(FadeIn(self.title("Autograd basics:", "y = x^2")), FadeIn(code, shift=0.2 * RIGHT))
-        self.add(output, self.legend())
+        self.add(output, self.legend("y"))
         self.hold(2)
 
         self.step("leaf", "requires_grad=True makes x a leaf of the graph; its .grad starts empty: None.")
@@ -37,7 +37,7 @@ class AutogradBasicsScene(CodeGraphScene):
 
         self.step("forward", "y = x**2 runs the power and records a PowBackward0 node that remembers x.")
         self.play(code.highlight(marks["forward"]), view.show_node(y.node.key))
-        self.play(view.flow_forward(y.node.key))
+        self.play(view.flow_forward(y.node.key), FadeIn(view.label_node(y.node.key, "y")))
         (printed,) = self.execute(code, output, listing, marks["print_y"])
         self.play(Indicate(y.symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(2)

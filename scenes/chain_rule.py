@@ -33,10 +33,11 @@ class ChainRuleScene(CodeGraphScene):
         composition = VGroup(
             math_text(f"u = f(x) = x^{two}", theme.text, STRIP_SIZE),
             math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
+            math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE * 0.7),
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         composition.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
         self.play(FadeIn(composition))
-        self.add(output, self.legend())
+        self.add(output, self.legend("h"))
         self.hold(2)
 
         self.step("forward", "The forward pass computes u, then h, and records one node for each operation.")
@@ -44,16 +45,16 @@ class ChainRuleScene(CodeGraphScene):
         self.play(view.flow_forward("x"))
         self.execute(code, output, listing, marks["before"])
         self.play(code.highlight(marks["forward"]))
-        for node in graph.ops:
+        for node, name in zip(graph.ops, ("u", "h = y"), strict=True):
             self.play(view.show_node(node.key))
-            self.play(view.flow_forward(node.key))
+            self.play(view.flow_forward(node.key), FadeIn(view.label_node(node.key, name)))
         (printed,) = self.execute(code, output, listing, marks["print_y"])
         self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(1)
 
         self.step("local", "Each node knows only its own local derivative: 1/u for the log, 2x for the square.")
         for edge, rule in zip(reversed(view.edges), ("1 \\/ u", f"{two} x"), strict=True):
-            self.play(view.light_edge(edge))
+            self.play(view.show_local(edge))
             target, source = graph.node(edge.edge.target), graph.node(edge.edge.source)
             names = {outer.key: "h", inner.key: "u", "x": "x"}
             self.show_strip(

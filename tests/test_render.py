@@ -66,10 +66,11 @@ def test_a_failed_render_leaves_the_earlier_outputs_intact(tmp_path: Path, monke
 
     from seminar_anim.scenes.autograd import AutogradScene
 
-    def interrupted(self: AutogradScene) -> None:
+    def interrupted(self: AutogradScene, *args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(AutogradScene, "chain_rule", interrupted)
+    # Interrupt at the seed, after two steps of video were already encoded.
+    monkeypatch.setattr(AutogradScene, "seed", interrupted)
     result = CliRunner().invoke(main, ["render", "autograd", "--device", "cpu", "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert (folder / "autograd.mp4").read_bytes() == b"an earlier good render"

@@ -13,6 +13,7 @@ from seminar_anim.visual.theme import CODE_SIZE, SMALL_SIZE, Theme
 
 PAD = 0.22
 LINE_GAP = 0.16
+OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 NUMBER_GAP = 0.25
 
 
@@ -87,7 +88,7 @@ class OutputPanel(VGroup):
         self.heading.move_to((box.left, box.top, 0.0), aligned_edge=UP + LEFT)
         self.printed: list[Text] = []  # every line printed so far, oldest first
         self.add(self.heading)
-        pitch = code_text("tensor(0.)", theme, CODE_SIZE).height + LINE_GAP
+        pitch = code_text("tensor(0.)", theme, CODE_SIZE).height + OUTPUT_GAP
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
     @property
@@ -102,7 +103,7 @@ class OutputPanel(VGroup):
         shown = self.visible
         if len(shown) < self.capacity:
             anchor = shown[-1] if shown else self.heading
-            line.next_to(anchor, DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+            line.next_to(anchor, DOWN, buff=OUTPUT_GAP, aligned_edge=LEFT)
             self.printed.append(line)
             self.add(line)
             return FadeIn(line, shift=0.1 * UP)

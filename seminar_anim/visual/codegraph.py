@@ -51,7 +51,7 @@ class CodeGraphScene(LectureScene):
     def panels(self, code: tuple[str, ...], bottom: float = LEGEND_TOP) -> tuple[CodePanel, OutputPanel]:
         """The code panel and, under it down to `bottom`, the panel where the prints appear."""
         panel = CodePanel(code, self.theme, CODE_BOX)
-        top = panel.background.get_bottom()[1] - 0.3
+        top = panel.background.get_bottom()[1] - 0.2
         return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, bottom, top))
 
     def execute(self, code: CodePanel, output: OutputPanel, listing: Listing, line: int) -> list[Text]:
@@ -65,13 +65,13 @@ class CodeGraphScene(LectureScene):
             return [output.printed[-1]]
         return []
 
-    def legend(self) -> VGroup:
-        """What each colour means, bottom left."""
+    def legend(self, output: str) -> VGroup:
+        """What each colour means, bottom left; `output` names what is differentiated."""
         theme = self.theme
         items = VGroup()
         for color, words in (
             (theme.forward, "value (forward pass)"),
-            (theme.backward, "gradient ∂f/∂node (backward pass)"),
+            (theme.backward, f"gradient ∂{output}/∂node (backward pass)"),
             (theme.local, "local derivative, on an edge"),
         ):
             dot = Dot(color=color, radius=0.07)
@@ -85,7 +85,7 @@ class CodeGraphScene(LectureScene):
         self.play(
             Create(self.link(printed, label)),
             Create(SurroundingRectangle(printed, color=color, buff=0.08)),
-            Create(SurroundingRectangle(label, color=color, buff=0.03)),
+            Create(SurroundingRectangle(label, color=color, buff=0.05)),
         )
 
     def link(self, printed: Mobject, label: Mobject) -> VMobject:

@@ -10,6 +10,7 @@ from manim import (
     DOWN,
     ORIGIN,
     RIGHT,
+    UP,
     Animation,
     AnimationGroup,
     Arrow,
@@ -34,10 +35,12 @@ VALUE_SIZE = 26
 OP_SIZE = 20
 NAME_SIZE = 15
 EDGE_GAP = 1.0  # room between columns for an edge and its label
-EDGE_LABEL_MARGIN = 0.55  # edge visible on both sides of its label
+EDGE_LABEL_MARGIN = 0.8  # edge visible on both sides of its label
 ROW_GAP = 0.3
 MAX_ZOOM = 1.35  # how much a small graph may grow to fill its area
 TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
+TWIN_SPREAD = 0.1  # how far apart twin arcs arrive
+NAME_MATH_SIZE = 28
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
 
 
@@ -71,6 +74,10 @@ class NodeView(VGroup):
         self.value.next_to(self.shape, DOWN, buff=0.06)
         self.grad.next_to(self.value, DOWN, buff=0.07)
         self.add(self.shape, self.symbol)
+        for part in (self.shape, self.symbol):
+            part.set_z_index(1)
+        for label in (self.value, self.grad):
+            label.set_z_index(2)
 
     @property
     def parts(self) -> tuple[VMobject, ...]:
@@ -113,6 +120,9 @@ class EdgeView(VGroup):
         self.edge = edge
         # Edges run from an input's right side to the operation's left side, clear of the numbers below.
         tail, head = start.shape.get_right(), end.shape.get_left()
+        if twin:
+            # Two arcs between the same nodes arrive apart, each arrowhead visible.
+            head = head + (TWIN_SPREAD * scale if bend < 0 else -TWIN_SPREAD * scale) * UP
         if bend < 0 and not twin:
             # An edge that skips columns leaves from the top, clear of the edges leaving sideways.
             tail = start.shape.get_top()
@@ -127,6 +137,9 @@ class EdgeView(VGroup):
             f"{prefix}{edge.key}.local", edge.local, theme.local, VALUE_SIZE * scale, theme.background
         )
         self.local.move_to(self.arrow.point_from_proportion(0.5))
+        # Numbers stay above the lines, whatever an animation brings to the front.
+        self.arrow.set_z_index(0)
+        self.local.set_z_index(2)
         self.add(self.arrow)
 
 
@@ -206,7 +219,24 @@ class GraphView(VGroup):
             return appear
         return AnimationGroup(AnimationGroup(*pulses), appear, lag_ratio=0.6)
 
-    def light_edge(self, edge: EdgeView) -> Animation:
-        """The edge turns to the backward colour and shows its local derivative."""
+    def show_local(self, edge: EdgeView) -> Animation:
+        """The edge's local derivative appears on it."""
         self.add(edge.local)
-        return AnimationGroup(edge.arrow.animate.set_color(self.theme.backward).build(), FadeIn(edge.local, scale=0.8))
+        return FadeIn(edge.local, scale=0.8)
+
+    def light_edge(self, edge: EdgeView) -> Animation:
+        """A pulse in the backward colour runs back along the edge, which keeps that colour."""
+        backwards = edge.arrow.copy().set_color(self.theme.backward).set_stroke(width=6).reverse_points()
+        parts: list[Animation] = [
+            ShowPassingFlash(backwards, time_width=0.6),
+            edge.arrow.animate.set_color(self.theme.backward).build(),
+        ]
+        if edge.local not in self.submobjects:
+            parts.append(self.show_local(edge))
+        return AnimationGroup(*parts)
+
+    def label_node(self, key: str, symbol: str) -> VMobject:
+        """A math name above a node (y, u, h), for scenes whose code names the node."""
+        shape = self.nodes[key].shape
+        label = math_text(symbol, self.theme.text, NAME_MATH_SIZE * min(self.scale_factor, 1.0))
+        return label.next_to(shape, UP, buff=0.1).set_z_index(2)

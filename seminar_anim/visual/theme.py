@@ -49,7 +49,7 @@ THEMES: dict[str, Theme] = {
         backward="#c2185b",
         local="#5b3fc4",
         storage="#00838f",
-        highlight="#d7e3fc",
+        highlight="#bccff5",
         cpu="#1e56b3",
         gpu="#2e7d32",
     ),
