@@ -76,16 +76,37 @@ def _trace(expression: Expression | str, device: torch.device) -> TracedGraph:
 
 def basics_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     """y = x**2 at x = 3: x.grad is None, then 6 after y.backward()."""
+    return _six_lines(device, "y = x**2  # forward pass", "y.backward()  # backward pass", lambda x: x**2, "x**2")
+
+
+def chain_rule_lesson(device: torch.device | str = "cpu") -> LectureFacts:
+    """h = log(u), u = x**2 at x = 3: dh/dx = dh/du * du/dx = 1/9 * 6."""
+    forward = "y = (x**2).log()  # forward"
+    return _six_lines(device, forward, "y.backward()  # backward", lambda x: (x**2).log(), "log(x**2)")
+
+
+def _six_lines(
+    device: torch.device | str,
+    forward: str,
+    backward: str,
+    function: Callable[[torch.Tensor], torch.Tensor],
+    expression: str,
+) -> LectureFacts:
+    """The slides' six-line pattern: a leaf, print its grad, y = function(x), print y, backward, print grad.
+
+    `forward` is the line as the slide writes it and `function` the same computation;
+    `expression` is it again in the whitelist's syntax, traced for the graph.
+    """
     run = _Transcript(torch.device(device))
     x = run.seed_leaf()
     run.printed(run.line("print(x.grad)", "before"), x.grad)
-    run.line("y = x**2  # forward pass", "forward")
-    y = x**2
+    run.line(forward, "forward")
+    y = function(x)
     run.printed(run.line("print(y)", "print_y"), y)
-    run.line("y.backward()  # backward pass", "backward")
+    run.line(backward, "backward")
     y.backward()
     run.printed(run.line("print(x.grad)", "after"), x.grad)
-    parsed = parse_expression("x**2")
+    parsed = parse_expression(expression)
     return LectureFacts((run.listing(),), _trace(parsed, run.device), {"exponent": _exponent(parsed)})
 
 
@@ -94,21 +115,6 @@ def _exponent(parsed: Expression) -> float:
     tree = parsed.tree.arg if isinstance(parsed.tree, Call) else parsed.tree
     assert isinstance(tree, BinOp) and tree.op == "**" and isinstance(tree.right, Num)
     return tree.right.value
-
-
-def chain_rule_lesson(device: torch.device | str = "cpu") -> LectureFacts:
-    """h = log(u), u = x**2 at x = 3: dh/dx = dh/du * du/dx = 1/9 * 6."""
-    run = _Transcript(torch.device(device))
-    x = run.seed_leaf()
-    run.printed(run.line("print(x.grad)", "before"), x.grad)
-    run.line("y = (x**2).log()  # forward", "forward")
-    y = (x**2).log()
-    run.printed(run.line("print(y)", "print_y"), y)
-    run.line("y.backward()  # backward", "backward")
-    y.backward()
-    run.printed(run.line("print(x.grad)", "after"), x.grad)
-    parsed = parse_expression("log(x**2)")
-    return LectureFacts((run.listing(),), _trace(parsed, run.device), {"exponent": _exponent(parsed)})
 
 
 def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
