@@ -37,6 +37,12 @@ def _load(target: str) -> Any:
 
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec(
+        name="storage",
+        description="one storage, many views: a[1], reshape, stride(), a stride walk, t() is not contiguous",
+        facts="seminar_anim.model.memory:storage_facts",
+        scene="seminar_anim.scenes.storage:StorageScene",
+    ),
+    SceneSpec(
         name="autograd-basics",
         description="y = x**2 at x = 3: requires_grad, the graph PyTorch records, backward(), x.grad None then 6",
         facts="seminar_anim.model.lectures:basics_facts",

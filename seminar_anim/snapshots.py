@@ -51,8 +51,11 @@ class Variant:
 VARIANTS = (
     Variant("autograd", "dark"),
     Variant("autograd", "light"),
-    *(Variant(scene, "dark") for scene in ("autograd-basics", "accumulation", "chain-rule")),
-    *(Variant(scene, "light", last_only=True) for scene in ("autograd-basics", "accumulation", "chain-rule")),
+    *(Variant(scene, "dark") for scene in ("autograd-basics", "accumulation", "chain-rule", "storage")),
+    *(
+        Variant(scene, "light", last_only=True)
+        for scene in ("autograd-basics", "accumulation", "chain-rule", "storage")
+    ),
 )
 
 

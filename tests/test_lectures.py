@@ -112,11 +112,11 @@ def test_accumulation_against_pytorch() -> None:
 
 
 def test_cuda_listing_says_where_the_tensors_live(monkeypatch: pytest.MonkeyPatch) -> None:
-    from seminar_anim.model.lectures import _Transcript
+    from seminar_anim.model.listing import Transcript
 
-    assert _Transcript(torch.device("cuda")).lines == ["torch.set_default_device('cuda')"]
-    assert _Transcript(torch.device("cuda"), continues=True).lines == []
-    assert _Transcript(torch.device("cpu")).lines == []
+    assert Transcript("cuda:0").lines == ["torch.set_default_device('cuda')"]
+    assert Transcript("cuda:0", continues=True).lines == []
+    assert Transcript("cpu").lines == []
 
 
 def test_expressions_are_refused_by_the_lecture_scenes() -> None:

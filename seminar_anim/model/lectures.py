@@ -16,44 +16,12 @@ from seminar_anim.model.autograd import graph_values
 from seminar_anim.model.device import resolve_device
 from seminar_anim.model.expr import BinOp, Call, Expression, Num, parse_expression
 from seminar_anim.model.graph import TracedGraph
-from seminar_anim.model.listing import Listing
+from seminar_anim.model.listing import Listing, Transcript
 from seminar_anim.model.manifest import Manifest, Value
 from seminar_anim.model.trace import trace_graph
 
 SEED_X = 3.0  # the slides' x = torch.tensor(3., requires_grad=True)
 REPEATS = 4  # the slides call backward until x.grad reads tensor(24.)
-
-
-class _Transcript:
-    """Collects a listing while the real code runs."""
-
-    def __init__(self, device: torch.device, continues: bool = False) -> None:
-        self.device = device
-        self.lines: list[str] = []
-        self.prints: list[str] = []
-        self.print_lines: list[int] = []
-        self.marks: dict[str, int] = {}
-        if device.type != "cpu" and not continues:
-            # The tensors below are made on this device, as this first line says.
-            self.line(f"torch.set_default_device('{device.type}')")
-
-    def line(self, text: str, mark: str = "") -> int:
-        self.lines.append(text)
-        if mark:
-            self.marks[mark] = len(self.lines) - 1
-        return len(self.lines) - 1
-
-    def printed(self, line: int, value: object) -> None:
-        """Record that `print(value)` on code line `line` ran."""
-        self.prints.append(repr(value))
-        self.print_lines.append(line)
-
-    def seed_leaf(self) -> torch.Tensor:
-        self.line("x = torch.tensor(3., requires_grad=True)", "leaf")
-        return torch.tensor(SEED_X, requires_grad=True, device=self.device)
-
-    def listing(self) -> Listing:
-        return Listing(tuple(self.lines), tuple(self.prints), tuple(self.print_lines), dict(self.marks))
 
 
 @dataclass(frozen=True)
@@ -67,6 +35,11 @@ class LectureFacts:
     @property
     def prints(self) -> tuple[str, ...]:
         return tuple(line for listing in self.listings for line in listing.prints)
+
+
+def _seed_leaf(run: Transcript) -> torch.Tensor:
+    run.line("x = torch.tensor(3., requires_grad=True)", "leaf")
+    return torch.tensor(SEED_X, requires_grad=True, device=run.device)
 
 
 def _trace(expression: Expression | str, device: torch.device) -> TracedGraph:
@@ -97,8 +70,8 @@ def _six_lines(
     `forward` is the line as the slide writes it and `function` the same computation;
     `expression` is it again in the whitelist's syntax, traced for the graph.
     """
-    run = _Transcript(torch.device(device))
-    x = run.seed_leaf()
+    run = Transcript(str(torch.device(device)))
+    x = _seed_leaf(run)
     run.printed(run.line("print(x.grad)", "before"), x.grad)
     run.line(forward, "forward")
     y = function(x)
@@ -107,7 +80,7 @@ def _six_lines(
     y.backward()
     run.printed(run.line("print(x.grad)", "after"), x.grad)
     parsed = parse_expression(expression)
-    return LectureFacts((run.listing(),), _trace(parsed, run.device), {"exponent": _exponent(parsed)})
+    return LectureFacts((run.listing(),), _trace(parsed, x.device), {"exponent": _exponent(parsed)})
 
 
 def _exponent(parsed: Expression) -> float:
@@ -119,8 +92,8 @@ def _exponent(parsed: Expression) -> float:
 
 def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     """backward() adds into x.grad (6, 12, 18, 24); zero_() resets it; x * x sums two paths."""
-    run = _Transcript(torch.device(device))
-    x = run.seed_leaf()
+    run = Transcript(str(torch.device(device)))
+    x = _seed_leaf(run)
     run.line(f"for _ in range({REPEATS}):", "loop")
     run.line("    y = x**2")
     run.line("    y.backward()", "backward")
@@ -146,7 +119,7 @@ def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     accumulate = run.listing()
 
     # Accumulation on purpose: one variable, two paths, one sum.
-    run = _Transcript(x.device, continues=True)
+    run = Transcript(str(x.device), continues=True)
     run.line("x.grad.zero_()", "zero")
     x.grad.zero_()
     run.line("y = x * x  # x feeds both inputs", "forward")

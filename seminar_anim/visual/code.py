@@ -89,6 +89,7 @@ class OutputPanel(VGroup):
         self.printed: list[Text] = []  # every line printed so far, oldest first
         self.add(self.heading)
         pitch = code_text("tensor(0.)", theme, CODE_SIZE).height + OUTPUT_GAP
+        self.cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
     @property
@@ -97,23 +98,24 @@ class OutputPanel(VGroup):
 
     def print_line(self, text: str, color: str | None = None) -> Animation:
         """Add a printed line below the previous ones, scrolling when the box is full."""
-        line = code_text(text, self.theme, CODE_SIZE, color)
-        if line.width > self.box.width:
-            line.scale_to_fit_width(self.box.width)
+        body = text.lstrip(" ")
+        line = code_text(body, self.theme, CODE_SIZE, color)
+        indent = self.cell * (len(text) - len(body))  # Text drops leading spaces; keep them as cells
+        if indent + line.width > self.box.width:
+            scale = (self.box.width - indent) / line.width
+            line.scale(scale)
         shown = self.visible
         if len(shown) < self.capacity:
             anchor = shown[-1] if shown else self.heading
-            line.next_to(anchor, DOWN, buff=OUTPUT_GAP, aligned_edge=LEFT)
+            line.next_to(anchor, DOWN, buff=OUTPUT_GAP).set_x(self.heading.get_left()[0] + indent, direction=LEFT)
             self.printed.append(line)
             self.add(line)
             return FadeIn(line, shift=0.1 * UP)
         oldest = shown[0]
         # The new line takes the bottom slot; the others move up one slot; the oldest leaves.
-        line.move_to(shown[-1], aligned_edge=LEFT)
+        line.move_to(shown[-1], aligned_edge=LEFT).set_x(self.heading.get_left()[0] + indent, direction=LEFT)
         self.printed.append(line)
         self.remove(oldest)
         self.add(line)
-        moves = [
-            later.animate.move_to(earlier, aligned_edge=LEFT).build() for earlier, later in itertools.pairwise(shown)
-        ]
+        moves = [later.animate.set_y(earlier.get_y()).build() for earlier, later in itertools.pairwise(shown)]
         return AnimationGroup(FadeOut(oldest, shift=0.1 * UP), *moves, FadeIn(line, shift=0.1 * UP))

@@ -60,9 +60,11 @@ class CodeGraphScene(LectureScene):
         done = self._printed.get(id(listing), 0)
         if done < len(listing.prints) and listing.print_lines[done] == line:
             self._printed[id(listing)] = done + 1
-            self.play(output.print_line(listing.prints[done]))
+            lines = listing.prints[done].split("\n")
+            for text in lines:
+                self.play(output.print_line(text), run_time=1 if len(lines) == 1 else 0.4)
             self.hold(1)
-            return [output.printed[-1]]
+            return output.printed[-len(lines) :]
         return []
 
     def legend(self, output: str) -> VGroup:

@@ -11,8 +11,11 @@ from seminar_anim.visual.theme import LABEL_SIZE, Theme
 DISPLAY_DECIMALS = 4
 
 
-def format_value(value: float) -> str:
-    """A number as the frame shows it: at most four decimals, at least one (2.0, 0.4, 0.9163)."""
+def format_value(value: float | int | str) -> str:
+    """A value as the frame shows it: text and integers as they are; floats with at most four
+    decimals, at least one (2.0, 0.4, 0.9163)."""
+    if isinstance(value, int | str):
+        return str(value)
     if value != 0 and not 1e-4 <= abs(value) < 1e5:
         mantissa, exponent = f"{value:.3e}".split("e")
         return f"{mantissa}e{int(exponent)}"
@@ -32,7 +35,7 @@ class ValueLabel(VGroup):
     def __init__(
         self,
         key: str,
-        value: float,
+        value: float | int | str,
         color: str,
         font_size: float = LABEL_SIZE,
         backdrop: str | None = None,
@@ -42,7 +45,8 @@ class ValueLabel(VGroup):
         self.key = key
         self.value = value
         self.text = format_value(value)
-        number = MathTypst(_typst_number(self.text), font_size=font_size, color=color)
+        source = f'"{self.text}"' if isinstance(value, str) else _typst_number(self.text)
+        number = MathTypst(source, font_size=font_size, color=color)
         if backdrop:
             # Lines that pass behind the number stop short of it, so it stays readable.
             self.add(BackgroundRectangle(number, color=backdrop, fill_opacity=0.9, buff=0.04))

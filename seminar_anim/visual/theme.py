@@ -18,7 +18,8 @@ class Theme:
     backward: str  # gradients and the backward pass
     local: str  # a local derivative on an edge (one factor of the chain rule)
     storage: str  # storage bytes
-    highlight: str  # the line being executed, the element being addressed
+    highlight: str  # the bar behind the line being executed
+    selection: str  # the view's window on storage, the element being addressed
     cpu: str
     gpu: str
     code_font: str = "DejaVu Sans Mono"
@@ -36,6 +37,7 @@ THEMES: dict[str, Theme] = {
         local="#b4a7f5",
         storage="#4fc3c8",
         highlight="#3d4a63",
+        selection="#f0f07a",
         cpu="#7aa2f7",
         gpu="#9ece6a",
     ),
@@ -50,6 +52,7 @@ THEMES: dict[str, Theme] = {
         local="#5b3fc4",
         storage="#00838f",
         highlight="#bccff5",
+        selection="#8a6d00",
         cpu="#1e56b3",
         gpu="#2e7d32",
     ),

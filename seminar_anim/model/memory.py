@@ -1,0 +1,174 @@
+"""Tensors as views onto one storage: layouts read from live tensors, as plain records."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, replace
+
+import torch
+
+from seminar_anim.model.device import resolve_device
+from seminar_anim.model.listing import Listing, Transcript
+from seminar_anim.model.manifest import Manifest, Value
+
+
+@dataclass(frozen=True)
+class StorageLayout:
+    """One block of memory: its elements in storage order and where each sits."""
+
+    key: str  # manifest prefix, e.g. "a"
+    dtype: str
+    element_size: int
+    values: tuple[float | int, ...]  # as the dtype holds them: int for integer tensors
+    offsets: tuple[int, ...]  # byte offset of each element from the storage start (data_ptr differences)
+    address: int  # absolute address of the storage start: varies between runs, never drawn
+
+
+@dataclass(frozen=True)
+class ViewLayout:
+    """A tensor seen as a window on a storage: which storage elements it reads, and how."""
+
+    key: str  # manifest prefix, e.g. "c"
+    code: str  # the expression that made it, e.g. "a.reshape([2, 2])"
+    storage: str  # key of the StorageLayout it reads
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    storage_offset: int
+    elements: tuple[int, ...]  # storage index of each element, in row-major order
+    values: tuple[float | int, ...]
+    contiguous: bool
+    shares_storage: bool  # same untyped_storage().data_ptr() as the storage it is drawn on
+
+
+def storage_layout(key: str, tensor: torch.Tensor) -> StorageLayout:
+    """The storage under `tensor`, element by element, with byte offsets PyTorch reports."""
+    storage = tensor.untyped_storage()
+    start = storage.data_ptr()
+    size = storage.nbytes() // tensor.element_size()
+    flat = torch.empty(0, dtype=tensor.dtype, device=tensor.device).set_(storage, 0, (size,), (1,))
+    return StorageLayout(
+        key=key,
+        dtype=str(tensor.dtype).removeprefix("torch."),
+        element_size=tensor.element_size(),
+        values=tuple(flat.tolist()),
+        offsets=tuple(flat[index].data_ptr() - start for index in range(size)),
+        address=start,
+    )
+
+
+def view_layout(key: str, code: str, tensor: torch.Tensor, storage: StorageLayout) -> ViewLayout:
+    """Where each element of `tensor` lives in `storage`, from its own data pointers."""
+    start = tensor.untyped_storage().data_ptr()
+    elements = [
+        (tensor[_unravel(index, tuple(tensor.shape))].data_ptr() - start) // tensor.element_size()
+        for index in range(tensor.numel())
+    ]
+    return ViewLayout(
+        key=key,
+        code=code,
+        storage=storage.key,
+        shape=tuple(tensor.shape),
+        stride=tuple(tensor.stride()),
+        storage_offset=int(tensor.storage_offset()),
+        elements=tuple(elements),
+        values=tuple(tensor.reshape(-1).tolist()),
+        contiguous=tensor.is_contiguous(),
+        shares_storage=start == storage.address,
+    )
+
+
+def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    position = []
+    for size in reversed(shape):
+        position.append(index % size)
+        index //= size
+    return tuple(reversed(position))
+
+
+@dataclass(frozen=True)
+class StorageFacts:
+    """The `storage` lesson: the seed's code and prints, one storage, and the views on it."""
+
+    listings: tuple[Listing, Listing]  # the slide's lines; then transpose and contiguous()
+    storage: StorageLayout
+    views: dict[str, ViewLayout]  # by key: a, b, c, t (c.t()), d (t.contiguous())
+    copy: StorageLayout  # the new storage that contiguous() allocates
+    device: str
+    torch_version: str
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return tuple(line for listing in self.listings for line in listing.prints)
+
+
+def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
+    """a = tensor([1, 2, 3, 4]); b = a[1]; c = a.reshape([2, 2]); then c.t() and contiguous()."""
+    run = Transcript(str(torch.device(device)))
+    run.line("a = torch.tensor([1, 2, 3, 4])", "a")
+    a = torch.tensor([1, 2, 3, 4], device=run.device)
+    run.line("b = a[1]  # same storage", "b")
+    b = a[1]
+    run.line("c = a.reshape([2, 2])  # new stride", "c")
+    c = a.reshape([2, 2])
+    with warnings.catch_warnings():
+        # The slide's a.storage() is deprecated in favour of untyped_storage(); it prints the same.
+        warnings.simplefilter("ignore", UserWarning)
+        run.printed(run.line("print(a.storage())", "print_a"), a.storage())
+        run.printed(run.line("print(c.storage())", "print_c"), c.storage())
+    run.printed(run.line("print(a.data_ptr() == c.data_ptr())", "same"), a.data_ptr() == c.data_ptr())
+    run.printed(run.line("print(c.stride())", "stride"), c.stride())
+    slide = run.listing()
+
+    run = Transcript(str(a.device), continues=True)
+    run.line("t = c.t()  # transpose: strides swap", "t")
+    t = c.t()
+    run.printed(run.line("print(t.stride(), t.is_contiguous())", "t_facts"), (t.stride(), t.is_contiguous()))
+    run.line("d = t.contiguous()  # a new storage", "d")
+    d = t.contiguous()
+    run.printed(run.line("print(d.data_ptr() == a.data_ptr())", "d_same"), d.data_ptr() == a.data_ptr())
+    storage = storage_layout("a", a)
+    copy = storage_layout("d", d)
+    views = {
+        "a": view_layout("a", "a", a, storage),
+        "b": view_layout("b", "a[1]", b, storage),
+        "c": view_layout("c", "a.reshape([2, 2])", c, storage),
+        "t": view_layout("t", "c.t()", t, storage),
+        "d": view_layout("d", "t.contiguous()", d, copy),
+    }
+    return StorageFacts((slide, run.listing()), storage, views, copy, str(a.device), torch.__version__)
+
+
+def storage_manifest(facts: StorageFacts) -> Manifest:
+    """Addresses relative to each storage's start; the absolute ones under `address.*`, never drawn."""
+    values: dict[str, Value] = {}
+    for layout in (facts.storage, facts.copy):
+        values[f"{layout.key}.element_size"] = layout.element_size
+        values[f"address.{layout.key}"] = layout.address
+        for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
+            values[f"{layout.key}.storage[{index}]"] = value
+            values[f"{layout.key}.offset[{index}]"] = offset
+    for view in facts.views.values():
+        values[f"{view.key}.storage_offset"] = view.storage_offset
+        values[f"{view.key}.stride"] = str(view.stride)
+        values[f"{view.key}.contiguous"] = str(view.contiguous)
+        values[f"{view.key}.shares_storage"] = str(view.shares_storage)
+        for position, (element, value) in enumerate(zip(view.elements, view.values, strict=True)):
+            values[f"{view.key}.element[{position}]"] = element
+            values[f"{view.key}[{position}]"] = value
+    return Manifest(
+        scene="storage",
+        torch=facts.torch_version,
+        device=facts.device,
+        dtype=facts.storage.dtype,
+        values=values,
+        prints=facts.prints,
+    )
+
+
+def storage_facts(
+    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
+) -> tuple[StorageFacts, Manifest]:
+    resolved, note = resolve_device(device)
+    facts = storage_lesson(resolved)
+    manifest = storage_manifest(facts)
+    return facts, replace(manifest, notes=(note,)) if note else manifest

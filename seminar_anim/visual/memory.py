@@ -1,0 +1,79 @@
+"""Storage as a row of memory cells, and tensors as windows (views) onto those cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import DOWN, LEFT, RIGHT, UP, Animation, FadeIn, Rectangle, SurroundingRectangle, VGroup, VMobject
+
+from seminar_anim.model.memory import StorageLayout, ViewLayout
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
+from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
+
+CELL_WIDTH = 0.9
+CELL_HEIGHT = 0.6
+VALUE_SIZE = 26
+
+
+class MemoryBlock(VGroup):
+    """One storage: equal cells side by side, each with its value and its byte offset below.
+
+    Built from a plain `StorageLayout`; its cells are what views point at (`cell(i)`).
+    """
+
+    def __init__(self, layout: StorageLayout, theme: Theme, title: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.layout = layout
+        self.theme = theme
+        self.cells = VGroup()
+        self.values: list[ValueLabel] = []
+        self.offsets: list[ValueLabel] = []
+        for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
+            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=theme.storage, stroke_width=2)
+            cell.set_fill(theme.panel, opacity=1).move_to((index * CELL_WIDTH, 0.0, 0.0))
+            number = ValueLabel(f"{layout.key}.storage[{index}]", value, theme.text, VALUE_SIZE).move_to(cell)
+            byte = ValueLabel(f"{layout.key}.offset[{index}]", offset, theme.muted, SMALL_SIZE + 4)
+            byte.next_to(cell, DOWN, buff=0.1)
+            self.cells.add(cell)
+            self.values.append(number)
+            self.offsets.append(byte)
+        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(self.cells, UP, buff=0.15)
+        self.title.align_to(self.cells, LEFT)
+        self.offset_caption = plain_text("byte offset", theme.muted, SMALL_SIZE)
+        self.offset_caption.next_to(VGroup(*self.offsets), LEFT, buff=0.2)
+        self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption)
+
+    def cell(self, index: int) -> VMobject:
+        return self.cells[index]
+
+    def without_values(self) -> VGroup:
+        """Everything but the numbers in the cells: for filling an empty block."""
+        return VGroup(self.title, self.cells, *self.offsets, self.offset_caption)
+
+
+class StridedView(VGroup):
+    """A tensor's window on a storage: an outline around each storage cell it reads."""
+
+    def __init__(self, view: ViewLayout, block: MemoryBlock, color: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+        for index in sorted(set(view.elements)):
+            self.add(SurroundingRectangle(block.cell(index), color=color, buff=0.04, stroke_width=5))
+
+    def appear(self) -> Animation:
+        return FadeIn(self, scale=1.1)
+
+
+def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
+    """A view's live facts as a small table: storage_offset and stride, from the layout."""
+    rows = VGroup(
+        VGroup(
+            code_text(f"{view.key}.storage_offset()", theme, SMALL_SIZE + 2, theme.muted),
+            ValueLabel(f"{view.key}.storage_offset", view.storage_offset, theme.selection, LABEL_SIZE),
+        ).arrange(RIGHT, buff=0.2),
+        VGroup(
+            code_text(f"{view.key}.stride()", theme, SMALL_SIZE + 2, theme.muted),
+            ValueLabel(f"{view.key}.stride", str(view.stride), theme.selection, LABEL_SIZE),
+        ).arrange(RIGHT, buff=0.2),
+    )
+    return rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)

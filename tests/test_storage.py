@@ -1,0 +1,64 @@
+"""The storage scene: views on one storage against independent PyTorch, and its frames' structure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from click.testing import CliRunner
+
+from seminar_anim.cli import main
+from seminar_anim.model.memory import storage_lesson
+from seminar_anim.visual.labels import format_value
+from seminar_anim.visual.lint import layout_problems
+from tests.conftest import captured
+
+
+def test_values_show_the_slide_prints_and_the_transposed_stride() -> None:
+    result = CliRunner().invoke(main, ["values", "storage", "--device", "cpu", "--json"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(result.stdout)
+    prints = manifest["prints"]
+    assert prints[0] == prints[1]  # a.storage() and c.storage() print the same block
+    assert prints[0].endswith("[torch.storage.TypedStorage(dtype=torch.int64, device=cpu) of size 4]")
+    assert prints[2:] == ["True", "(2, 1)", "((1, 2), False)", "False"]
+    values = manifest["values"]
+    assert values["c.stride"] == "(2, 1)" and values["t.stride"] == "(1, 2)"
+    assert [values[f"a.offset[{i}]"] for i in range(4)] == [0, 8, 16, 24]
+    assert values["b.storage_offset"] == 1
+
+
+def test_layouts_match_an_independent_run() -> None:
+    facts = storage_lesson("cpu")
+    a = torch.tensor([1, 2, 3, 4])
+    c = a.reshape([2, 2])
+    t = c.t()
+    views = facts.views
+    assert views["c"].stride == c.stride() and views["t"].stride == t.stride()
+    assert views["b"].storage_offset == a[1].storage_offset() == 1
+    # Where t's elements live, walked by hand from its strides: i * stride[0] + j * stride[1].
+    walked = tuple(i * t.stride()[0] + j * t.stride()[1] for i in range(2) for j in range(2))
+    assert views["t"].elements == walked == (0, 2, 1, 3)
+    assert views["c"].elements == (0, 1, 2, 3)
+    assert views["t"].contiguous is False and views["c"].contiguous is True
+    assert views["c"].shares_storage and views["t"].shares_storage
+    assert facts.copy.values == (1, 3, 2, 4)
+    assert facts.copy.address != facts.storage.address
+    assert facts.storage.offsets == (0, 8, 16, 24)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_storage_frames_draw_the_manifest_cleanly(theme: str) -> None:
+    manifest, captures = captured("storage", theme=theme)
+    assert [capture.name for capture in captures] == ["code", "storage", "view", "walk", "transpose", "contiguous"]
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+        for text in capture.texts:
+            if text.key is None:
+                continue
+            assert not text.key.startswith("address."), "absolute addresses are never drawn"
+            assert text.key in manifest.values, f"{capture.name}: {text.key}"
+            assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    walk = next(capture for capture in captures if capture.name == "walk")
+    assert "c.element[3]" in {text.key for text in walk.texts}
