@@ -43,6 +43,12 @@ SCENES: tuple[SceneSpec, ...] = (
         scene="seminar_anim.scenes.storage:StorageScene",
     ),
     SceneSpec(
+        name="inplace",
+        description="a.zero_() writes into the storage that the view a[0] shares; a + 1 makes a new block",
+        facts="seminar_anim.model.memory:inplace_facts",
+        scene="seminar_anim.scenes.inplace:InplaceScene",
+    ),
+    SceneSpec(
         name="autograd-basics",
         description="y = x**2 at x = 3: requires_grad, the graph PyTorch records, backward(), x.grad None then 6",
         facts="seminar_anim.model.lectures:basics_facts",

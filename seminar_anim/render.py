@@ -19,6 +19,7 @@ from seminar_anim.model.manifest import Manifest
 from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
 
 Progress = Callable[[str], None]
+TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
 GIF_BLENDS = 16  # shades from the background to each role colour, for anti-aliased edges
 
 
@@ -61,6 +62,8 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
     quality = QUALITIES[options.quality]
     settings: dict[str, Any] = {
         "media_dir": str(media_dir),
+        # Typst's SVGs depend only on their source: one shared cache saves recompiling every label.
+        "tex_dir": str(TYPST_CACHE),
         "pixel_width": quality.width,
         "pixel_height": quality.height,
         "frame_rate": quality.fps,

@@ -51,10 +51,10 @@ class Variant:
 VARIANTS = (
     Variant("autograd", "dark"),
     Variant("autograd", "light"),
-    *(Variant(scene, "dark") for scene in ("autograd-basics", "accumulation", "chain-rule", "storage")),
+    *(Variant(scene, "dark") for scene in ("storage", "inplace", "autograd-basics", "accumulation", "chain-rule")),
     *(
         Variant(scene, "light", last_only=True)
-        for scene in ("autograd-basics", "accumulation", "chain-rule", "storage")
+        for scene in ("storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
     ),
 )
 

@@ -140,21 +140,9 @@ def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
 
 def storage_manifest(facts: StorageFacts) -> Manifest:
     """Addresses relative to each storage's start; the absolute ones under `address.*`, never drawn."""
-    values: dict[str, Value] = {}
-    for layout in (facts.storage, facts.copy):
-        values[f"{layout.key}.element_size"] = layout.element_size
-        values[f"address.{layout.key}"] = layout.address
-        for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
-            values[f"{layout.key}.storage[{index}]"] = value
-            values[f"{layout.key}.offset[{index}]"] = offset
+    values = _layout_values(facts.storage, facts.copy)
     for view in facts.views.values():
-        values[f"{view.key}.storage_offset"] = view.storage_offset
-        values[f"{view.key}.stride"] = str(view.stride)
-        values[f"{view.key}.contiguous"] = str(view.contiguous)
-        values[f"{view.key}.shares_storage"] = str(view.shares_storage)
-        for position, (element, value) in enumerate(zip(view.elements, view.values, strict=True)):
-            values[f"{view.key}.element[{position}]"] = element
-            values[f"{view.key}[{position}]"] = value
+        values.update(_view_values(view))
     return Manifest(
         scene="storage",
         torch=facts.torch_version,
@@ -165,10 +153,105 @@ def storage_manifest(facts: StorageFacts) -> Manifest:
     )
 
 
+def _layout_values(*layouts: StorageLayout) -> dict[str, Value]:
+    """Each block's cells and byte offsets; its absolute address under address.*, never drawn."""
+    values: dict[str, Value] = {}
+    for layout in layouts:
+        values[f"{layout.key}.element_size"] = layout.element_size
+        values[f"address.{layout.key}"] = layout.address
+        for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
+            values[f"{layout.key}.storage[{index}]"] = value
+            values[f"{layout.key}.offset[{index}]"] = offset
+    return values
+
+
+def _view_values(view: ViewLayout) -> dict[str, Value]:
+    values: dict[str, Value] = {
+        f"{view.key}.storage_offset": view.storage_offset,
+        f"{view.key}.stride": str(view.stride),
+        f"{view.key}.contiguous": str(view.contiguous),
+        f"{view.key}.shares_storage": str(view.shares_storage),
+    }
+    for position, (element, value) in enumerate(zip(view.elements, view.values, strict=True)):
+        values[f"{view.key}.element[{position}]"] = element
+        values[f"{view.key}[{position}]"] = value
+    return values
+
+
 def storage_facts(
     device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
 ) -> tuple[StorageFacts, Manifest]:
     resolved, note = resolve_device(device)
     facts = storage_lesson(resolved)
     manifest = storage_manifest(facts)
+    return facts, replace(manifest, notes=(note,)) if note else manifest
+
+
+@dataclass(frozen=True)
+class InplaceFacts:
+    """The `inplace` lesson: one storage written in place, a view that sees it, a copy that does not."""
+
+    listing: Listing
+    before: StorageLayout  # a's storage after torch.ones
+    after: StorageLayout  # the same storage after a.zero_()
+    view: ViewLayout  # v = a[0]
+    other: StorageLayout  # b = a + 1: a new block
+    same_block: bool  # a's storage is at the same address after zero_()
+    device: str
+    torch_version: str
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return self.listing.prints
+
+
+def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
+    """a = torch.ones(3, 2); v = a[0]; b = a + 1; a.zero_(): a and v change, b does not."""
+    run = Transcript(str(torch.device(device)))
+    run.line("a = torch.ones(3, 2)", "a")
+    a = torch.ones(3, 2, device=run.device)
+    run.line("v = a[0]  # a view: a's first row", "v")
+    v = a[0]
+    run.printed(run.line("print(v)", "print_v"), v)
+    before = storage_layout("a", a)
+    view = view_layout("v", "a[0]", v, before)
+    run.line("b = a + 1  # out-of-place: a new tensor", "b")
+    b = a + 1
+    run.line("a.zero_()  # in-place: trailing underscore", "zero")
+    a.zero_()
+    run.printed(run.line("print(v)", "print_v_after"), v)
+    run.printed(run.line("print(b[0])", "print_b"), b[0])
+    after = storage_layout("a.zeroed", a)
+    return InplaceFacts(
+        listing=run.listing(),
+        before=before,
+        after=after,
+        view=view,
+        other=storage_layout("b", b),
+        same_block=after.address == before.address,
+        device=str(a.device),
+        torch_version=torch.__version__,
+    )
+
+
+def inplace_manifest(facts: InplaceFacts) -> Manifest:
+    values: dict[str, Value] = _layout_values(facts.before, facts.after, facts.other)
+    values.update(_view_values(facts.view))
+    values["a.same_block_after_zero_"] = str(facts.same_block)
+    return Manifest(
+        scene="inplace",
+        torch=facts.torch_version,
+        device=facts.device,
+        dtype=facts.before.dtype,
+        values=values,
+        prints=facts.prints,
+    )
+
+
+def inplace_facts(
+    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
+) -> tuple[InplaceFacts, Manifest]:
+    resolved, note = resolve_device(device)
+    facts = inplace_lesson(resolved)
+    manifest = inplace_manifest(facts)
     return facts, replace(manifest, notes=(note,)) if note else manifest

@@ -62,3 +62,30 @@ def test_storage_frames_draw_the_manifest_cleanly(theme: str) -> None:
             assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
     walk = next(capture for capture in captures if capture.name == "walk")
     assert "c.element[3]" in {text.key for text in walk.texts}
+
+
+def test_inplace_against_pytorch() -> None:
+    from seminar_anim.model.memory import inplace_lesson
+
+    facts = inplace_lesson("cpu")
+    assert facts.prints == ("tensor([1., 1.])", "tensor([0., 0.])", "tensor([2., 2.])")
+    assert facts.before.values == (1.0,) * 6 and facts.after.values == (0.0,) * 6
+    assert facts.same_block  # zero_() wrote into the block a already had
+    assert facts.after.address == facts.before.address != facts.other.address
+    assert facts.view.elements == (0, 1) and facts.view.shares_storage
+    assert facts.before.offsets == (0, 4, 8, 12, 16, 20)  # float32: 4 bytes apart
+    assert "zero_()" in facts.listing.code[facts.listing.marks["zero"]]
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
+    manifest, captures = captured("inplace", theme=theme)
+    assert [capture.name for capture in captures] == ["code", "view", "copy", "in-place"]
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+        for text in capture.texts:
+            if text.key is not None:
+                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    last = {text.key: text.text for text in captures[-1].texts if text.key}
+    assert [last[f"a.zeroed.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
+    assert [last[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
