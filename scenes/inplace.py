@@ -54,6 +54,7 @@ class InplaceScene(CodeGraphScene):
             *(ReplacementTransform(old, new) for old, new in zip(block.values, zeros, strict=True)), lag_ratio=0.1
         )
         self.play(Indicate(window, color=theme.selection))
+        self.hold(1)
         self.execute(code, output, listing, marks["print_v_after"])
         self.execute(code, output, listing, marks["print_b"])
         self.play(Indicate(other.cells, color=theme.storage))
