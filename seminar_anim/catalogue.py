@@ -37,6 +37,12 @@ def _load(target: str) -> Any:
 
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec(
+        name="indexing",
+        description="x[0], x[:3], x[3:], x[3:5] and the 2-d slices: windows on one storage, offsets and strides",
+        facts="seminar_anim.model.memory:indexing_facts",
+        scene="seminar_anim.scenes.indexing:IndexingScene",
+    ),
+    SceneSpec(
         name="storage",
         description="one storage, many views: a[1], reshape, stride(), a stride walk, t() is not contiguous",
         facts="seminar_anim.model.memory:storage_facts",

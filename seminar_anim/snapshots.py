@@ -51,10 +51,13 @@ class Variant:
 VARIANTS = (
     Variant("autograd", "dark"),
     Variant("autograd", "light"),
-    *(Variant(scene, "dark") for scene in ("storage", "inplace", "autograd-basics", "accumulation", "chain-rule")),
+    *(
+        Variant(scene, "dark")
+        for scene in ("indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
+    ),
     *(
         Variant(scene, "light", last_only=True)
-        for scene in ("storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
+        for scene in ("indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
     ),
 )
 

@@ -22,7 +22,15 @@ def test_list_names_every_scene_with_a_description() -> None:
     code, out, _ = run("list")
     assert code == 0
     names = [line.split()[0] for line in out.splitlines()]
-    assert names == ["storage", "inplace", "autograd-basics", "accumulation", "chain-rule", "autograd"]  # seminar order
+    assert names == [
+        "indexing",
+        "storage",
+        "inplace",
+        "autograd-basics",
+        "accumulation",
+        "chain-rule",
+        "autograd",
+    ]  # seminar order
     assert "autograd         f = log(w*x + b)" in out
 
 
@@ -68,10 +76,10 @@ def test_values_as_a_table() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: storage, inplace, autograd-basics"),
+        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: indexing, storage, inplace"),
         (
             ["render", "nope"],
-            "unknown scene 'nope'; the scenes are: storage, inplace, autograd-basics, accumulation",
+            "unknown scene 'nope'; the scenes are: indexing, storage, inplace, autograd-basics",
         ),
         (["values", "autograd", "--expr", "x.grad", "--at", "x=1"], "attribute access 'x.grad' is not allowed"),
         (["values", "autograd", "--expr", "log(x)", "--at", "x=-1"], "value of LogBackward0 is nan"),

@@ -89,3 +89,44 @@ def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
     last = {text.key: text.text for text in captures[-1].texts if text.key}
     assert [last[f"a.zeroed.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
     assert [last[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
+
+
+def test_indexing_offsets_and_strides_match_pytorch() -> None:
+    from seminar_anim.model.memory import indexing_lesson
+
+    facts = indexing_lesson("cpu")
+    line = torch.tensor([0, 1, 2, 3, 4, 5, 6])
+    grid = torch.tensor([[0, 1, 2], [1, 2, 3]])
+    expected = {
+        "x[0]": line[0],
+        "x[:3]": line[:3],
+        "x[3:]": line[3:],
+        "x[3:5]": line[3:5],
+        "x[0, 0]": grid[0, 0],
+        "x[0, :]": grid[0, :],
+        "x[:, 0]": grid[:, 0],
+        "x[1:, :]": grid[1:, :],
+        "x[1:2, :1]": grid[1:2, :1],
+    }
+    assert [view.key for view in facts.views] == list(expected)
+    for view in facts.views:
+        tensor = expected[view.key]
+        assert view.storage_offset == tensor.storage_offset(), view.key
+        assert view.stride == tensor.stride(), view.key
+        assert view.values == tuple(tensor.reshape(-1).tolist()), view.key
+        assert view.shares_storage, view.key
+    assert facts.prints == ("True", "True")
+    assert facts.line.offsets == tuple(range(0, 56, 8))
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
+    manifest, captures = captured("indexing", theme=theme)
+    assert [capture.name for capture in captures] == ["code", "slices", "no-copy", "2-d", "2-d-slices"]
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+        for text in capture.texts:
+            if text.key is not None:
+                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    last = {text.key for text in captures[-1].texts if text.key}
+    assert {"x[1:2, :1].storage_offset", "x[1:2, :1].stride"} <= last

@@ -255,3 +255,103 @@ def inplace_facts(
     facts = inplace_lesson(resolved)
     manifest = inplace_manifest(facts)
     return facts, replace(manifest, notes=(note,)) if note else manifest
+
+
+@dataclass(frozen=True)
+class IndexingFacts:
+    """The `indexing` lesson: the slides' 1-d and 2-d selections, each a view on one storage."""
+
+    listings: tuple[Listing, Listing]  # the 1-d slide, then the 2-d slide
+    line: StorageLayout  # storage of the 1-d x
+    grid: StorageLayout  # storage of the 2-d x
+    grid_shape: tuple[int, ...]
+    views: tuple[ViewLayout, ...]  # every selection, 1-d ones first, in slide order
+    device: str
+    torch_version: str
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return tuple(line for listing in self.listings for line in listing.prints)
+
+
+# The slides' selections: (variable in the code, the indexing expression, comment shown).
+LINE_SELECTIONS = (
+    ("element", "x[0]", "i-th element"),
+    ("first_elements", "x[:3]", "from start to element 3"),
+    ("last_elements", "x[3:]", "from element 3 to the end"),
+    ("some_elements", "x[3:5]", "elements 3 and 4"),
+)
+GRID_SELECTIONS = (
+    ("element", "x[0, 0]", ""),
+    ("row", "x[0, :]", "the first row"),
+    ("column", "x[:, 0]", "the first column"),
+    ("some_rows", "x[1:, :]", "from row 1 to the end"),
+    ("some_elements", "x[1:2, :1]", "row 1, column 0"),
+)
+
+
+def indexing_lesson(device: torch.device | str = "cpu") -> IndexingFacts:
+    """x = tensor([0..6]), then x = tensor([[0, 1, 2], [1, 2, 3]]), sliced as on the slides."""
+    views: list[ViewLayout] = []
+    listings: list[tuple[Listing, StorageLayout, tuple[int, ...]]] = []
+    for key, values, selections in (
+        ("x", [0, 1, 2, 3, 4, 5, 6], LINE_SELECTIONS),
+        ("x2d", [[0, 1, 2], [1, 2, 3]], GRID_SELECTIONS),  # the slides reuse the name x
+    ):
+        run = Transcript(str(torch.device(device)), continues=bool(listings))
+        run.line(f"x = torch.tensor({values})", "x")
+        base = torch.tensor(values, device=run.device)
+        layout = storage_layout(key, base)
+        made = {}
+        for variable, code, comment in selections:
+            run.line(f"{variable} = {code}" + (f"  # {comment}" if comment else ""), code)
+            # The selection itself, made by PyTorch's own indexing of the base tensor.
+            made[variable] = view = base[_index(code)]
+            views.append(view_layout(code, code, view, layout))
+        last = selections[-1][0]
+        same = made[last].untyped_storage().data_ptr() == base.untyped_storage().data_ptr()
+        run.line("p = x.untyped_storage().data_ptr()")
+        run.line(f"q = {last}.untyped_storage().data_ptr()")
+        run.printed(run.line("print(p == q)  # one storage", "same"), same)
+        listings.append((run.listing(), layout, tuple(base.shape)))
+    (line_listing, line, _), (grid_listing, grid, grid_shape) = listings
+    return IndexingFacts(
+        (line_listing, grid_listing), line, grid, grid_shape, tuple(views), str(torch.device(device)), torch.__version__
+    )
+
+
+def _index(code: str) -> tuple[int | slice, ...]:
+    """The subscript of `x[...]` as Python would build it: integers and start:stop slices only."""
+    inside = code[code.index("[") + 1 : -1]
+    parts: list[int | slice] = []
+    for part in inside.split(","):
+        part = part.strip()
+        if ":" in part:
+            start, stop = part.split(":")
+            parts.append(slice(int(start) if start else None, int(stop) if stop else None))
+        else:
+            parts.append(int(part))
+    return tuple(parts)
+
+
+def indexing_manifest(facts: IndexingFacts) -> Manifest:
+    values = _layout_values(facts.line, facts.grid)
+    for view in facts.views:
+        values.update(_view_values(view))
+    return Manifest(
+        scene="indexing",
+        torch=facts.torch_version,
+        device=facts.device,
+        dtype=facts.line.dtype,
+        values=values,
+        prints=facts.prints,
+    )
+
+
+def indexing_facts(
+    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
+) -> tuple[IndexingFacts, Manifest]:
+    resolved, note = resolve_device(device)
+    facts = indexing_lesson(resolved)
+    manifest = indexing_manifest(facts)
+    return facts, replace(manifest, notes=(note,)) if note else manifest

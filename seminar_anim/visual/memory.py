@@ -21,7 +21,9 @@ class MemoryBlock(VGroup):
     Built from a plain `StorageLayout`; its cells are what views point at (`cell(i)`).
     """
 
-    def __init__(self, layout: StorageLayout, theme: Theme, title: str, **kwargs: Any) -> None:
+    def __init__(
+        self, layout: StorageLayout, theme: Theme, title: str, cell_width: float = CELL_WIDTH, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.layout = layout
         self.theme = theme
@@ -29,8 +31,8 @@ class MemoryBlock(VGroup):
         self.values: list[ValueLabel] = []
         self.offsets: list[ValueLabel] = []
         for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
-            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=theme.storage, stroke_width=2)
-            cell.set_fill(theme.panel, opacity=1).move_to((index * CELL_WIDTH, 0.0, 0.0))
+            cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=theme.storage, stroke_width=2)
+            cell.set_fill(theme.panel, opacity=1).move_to((index * cell_width, 0.0, 0.0))
             number = ValueLabel(f"{layout.key}.storage[{index}]", value, theme.text, VALUE_SIZE).move_to(cell)
             byte = ValueLabel(f"{layout.key}.offset[{index}]", offset, theme.muted, SMALL_SIZE + 4)
             byte.next_to(cell, DOWN, buff=0.1)

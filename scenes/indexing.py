@@ -1,0 +1,114 @@
+"""indexing: the slides' 1-d and 2-d selections, each a window sliding over one storage block."""
+
+from manim import *
+
+from seminar_anim.model.listing import Listing
+from seminar_anim.model.memory import IndexingFacts, ViewLayout, indexing_lesson
+from seminar_anim.visual.code import CodePanel
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, view_facts
+from seminar_anim.visual.theme import SMALL_SIZE
+
+BLOCK_LEFT = GRAPH_AREA.left + 0.9  # leaves room for the "byte offset" caption
+CELL = 0.75
+
+
+class IndexingScene(CodeGraphScene):
+    """Indexing and slicing copy nothing: each selection is an offset and strides on one storage."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.current: VGroup = VGroup()  # the selection shown now: window, facts, marked cells
+
+    def construct(self) -> None:
+        facts: IndexingFacts = self.facts or indexing_lesson()
+        line_listing, grid_listing = facts.listings
+        views = {view.key: view for view in facts.views}
+        theme = self.theme
+        code, output = self.panels(line_listing.code, bottom=SAFE_BOTTOM)
+
+        self.step("code", "Indexing a tensor does not copy its numbers: it makes a view on the same storage.")
+        self.play(FadeIn(self.title("Indexing makes views:", '"offset + strides"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.add(output)
+        block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL)
+        block.move_to((BLOCK_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
+        self.play(code.highlight(line_listing.marks["x"]), FadeIn(block))
+        self.hold(1)
+
+        self.step("slices", "Each selection is a window: where it starts (storage_offset) and how it steps (stride).")
+        self.slide(code, line_listing, selections(line_listing, views), block)
+
+        self.step("no-copy", "Same storage pointer: the selection reads the very same bytes, nothing was copied.")
+        self.play(code.highlight(line_listing.marks["same"] - 2))
+        self.play(code.highlight(line_listing.marks["same"] - 1))
+        self.execute(code, output, line_listing, line_listing.marks["same"])
+        self.hold(1)
+
+        self.step("2-d", "A 2-d tensor is stored row after row in one block: rows step by 3, columns by 1.")
+        code2, output2 = self.panels(grid_listing.code, bottom=SAFE_BOTTOM)
+        grid_block = MemoryBlock(facts.grid, theme, "x.untyped_storage()", CELL)
+        grid_block.move_to(block, aligned_edge=UP + LEFT)
+        self.play(FadeOut(code), FadeOut(output), FadeOut(block), FadeOut(self.current), FadeIn(code2))
+        self.add(output2)
+        matrix = self.matrix(facts.grid_shape, grid_block)
+        self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block), FadeIn(matrix))
+        self.hold(1)
+
+        self.step("2-d-slices", "Rows, columns and blocks are windows too; a column steps over whole rows.")
+        self.current = VGroup()
+        self.slide(code2, grid_listing, selections(grid_listing, views), grid_block, matrix)
+        self.play(code2.highlight(grid_listing.marks["same"] - 2))
+        self.play(code2.highlight(grid_listing.marks["same"] - 1))
+        self.execute(code2, output2, grid_listing, grid_listing.marks["same"])
+        self.hold(1)
+
+    def slide(
+        self,
+        code: CodePanel,
+        listing: Listing,
+        views: list[ViewLayout],
+        block: MemoryBlock,
+        matrix: VGroup | None = None,
+    ) -> None:
+        """Move one window over the storage from selection to selection, with its offset and stride."""
+        for view in views:
+            window = StridedView(view, block, self.theme.selection)
+            facts = view_facts(view, self.theme).next_to(block, DOWN, buff=0.9).align_to(block, LEFT)
+            parts = VGroup(window, facts)
+            if matrix is not None:
+                parts.add(self.marked(view, matrix))
+            self.play(code.highlight(listing.marks[view.code]))
+            if len(self.current):
+                self.play(ReplacementTransform(self.current, parts))
+            else:
+                self.play(FadeIn(parts))
+            self.current = parts
+            self.hold(1)
+
+    def matrix(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:
+        """The 2-d tensor as its shape shows it, above nothing but the numbers of its storage."""
+        columns = shape[1]
+        cells = VGroup()
+        for index, number in enumerate(block.values):
+            row, column = divmod(index, columns)
+            cell = Rectangle(width=CELL, height=CELL_HEIGHT, color=self.theme.muted, stroke_width=2)
+            cell.move_to((column * CELL, -row * CELL_HEIGHT, 0))
+            cells.add(VGroup(cell, ValueLabel(number.key, number.value, self.theme.text, 26).move_to(cell)))
+        name = code_text("x", self.theme, SMALL_SIZE + 6, self.theme.muted).next_to(cells, LEFT, buff=0.25)
+        matrix = VGroup(cells, name)
+        return matrix.move_to((GRAPH_AREA.right - 0.2, SAFE_BOTTOM + 0.2, 0), aligned_edge=DOWN + RIGHT)
+
+    def marked(self, view: ViewLayout, matrix: VGroup) -> VGroup:
+        """The selection drawn on the matrix too: the cells whose storage elements it reads."""
+        return VGroup(
+            *(
+                SurroundingRectangle(matrix[0][element][0], color=self.theme.selection, buff=0.03, stroke_width=5)
+                for element in sorted(set(view.elements))
+            )
+        )
+
+
+def selections(listing: Listing, views: dict[str, ViewLayout]) -> list[ViewLayout]:
+    """The listing's selections in the order its lines make them (each line is marked by its code)."""
+    return [views[mark] for mark in listing.marks if mark in views]
