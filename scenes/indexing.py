@@ -97,7 +97,8 @@ class IndexingScene(CodeGraphScene):
             cells.add(VGroup(cell, ValueLabel(number.key, number.value, self.theme.text, 26).move_to(cell)))
         name = code_text("x", self.theme, SMALL_SIZE + 6, self.theme.muted).next_to(cells, LEFT, buff=0.25)
         matrix = VGroup(cells, name)
-        return matrix.move_to((GRAPH_AREA.right - 0.2, SAFE_BOTTOM + 0.2, 0), aligned_edge=DOWN + RIGHT)
+        # Under the storage row and the facts, aligned with the storage it is laid out in.
+        return matrix.move_to((block.cells.get_left()[0] + 0.5, GRAPH_AREA.bottom + 1.6, 0), aligned_edge=UP + LEFT)
 
     def marked(self, view: ViewLayout, matrix: VGroup) -> VGroup:
         """The selection drawn on the matrix too: the cells whose storage elements it reads."""

@@ -115,10 +115,12 @@ class StorageScene(CodeGraphScene):
                 SMALL_SIZE + 6,
             )
             landing = ValueLabel(f"{view.key}.element[{position}]", element, self.theme.selection, 30)
+            reads = code_text("→ value", self.theme, SMALL_SIZE + 6, self.theme.muted)
+            value = ValueLabel(f"{view.key}[{position}]", view.values[position], self.theme.text, 30)
             self.play(
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),
             )
-            self.show_strip(arithmetic, landing)
+            self.show_strip(arithmetic, landing, reads, value)
             self.hold(1)
         self.play(FadeOut(pointer), FadeOut(target))

@@ -37,6 +37,12 @@ def _load(target: str) -> Any:
 
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec(
+        name="memory",
+        description="a Python list of boxed objects (sys.getsizeof) against one block of 4-byte floats",
+        facts="seminar_anim.model.memory:memory_facts",
+        scene="seminar_anim.scenes.memory:MemoryScene",
+    ),
+    SceneSpec(
         name="indexing",
         description="x[0], x[:3], x[3:], x[3:5] and the 2-d slices: windows on one storage, offsets and strides",
         facts="seminar_anim.model.memory:indexing_facts",

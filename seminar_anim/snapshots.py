@@ -53,11 +53,11 @@ VARIANTS = (
     Variant("autograd", "light"),
     *(
         Variant(scene, "dark")
-        for scene in ("indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
+        for scene in ("memory", "indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
     ),
     *(
         Variant(scene, "light", last_only=True)
-        for scene in ("indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
+        for scene in ("memory", "indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
     ),
 )
 

@@ -130,3 +130,32 @@ def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
                 assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
     last = {text.key for text in captures[-1].texts if text.key}
     assert {"x[1:2, :1].storage_offset", "x[1:2, :1].stride"} <= last
+
+
+def test_memory_sizes_come_from_python_and_pytorch() -> None:
+    import sys
+
+    from seminar_anim.model.memory import memory_lesson
+
+    facts = memory_lesson("cpu")
+    assert facts.flat.size == sys.getsizeof([1, 0, 3])
+    assert facts.flat.item_sizes == tuple(sys.getsizeof(item) for item in (1, 0, 3))
+    assert facts.nested.items == ("[1, 0]", "[3, 4]")
+    t = torch.tensor([1.0, 0.0, 3.0])
+    assert facts.tensor.offsets == (0, 4, 8) and facts.tensor.element_size == t.element_size() == 4
+    assert facts.nbytes == t.nbytes == 12
+    assert facts.listing.prints == ("1", "3", "4 12")
+    assert facts.flat.total > facts.nbytes
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_memory_frames_draw_the_manifest_cleanly(theme: str) -> None:
+    manifest, captures = captured("memory", theme=theme)
+    assert [capture.name for capture in captures] == ["code", "list", "nested", "tensor", "compare"]
+    for capture in captures:
+        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
+        for text in capture.texts:
+            if text.key is not None:
+                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    last = {text.key for text in captures[-1].texts if text.key}
+    assert {"t.nbytes", "t.element_size", "l.total_bytes", "t.offset[2]"} <= last

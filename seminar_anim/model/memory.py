@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 
@@ -276,8 +278,8 @@ class IndexingFacts:
 
 # The slides' selections: (variable in the code, the indexing expression, comment shown).
 LINE_SELECTIONS = (
-    ("element", "x[0]", "i-th element"),
-    ("first_elements", "x[:3]", "from start to element 3"),
+    ("element", "x[0]", "element 0"),
+    ("first_elements", "x[:3]", "elements 0, 1, 2"),
     ("last_elements", "x[3:]", "from element 3 to the end"),
     ("some_elements", "x[3:5]", "elements 3 and 4"),
 )
@@ -354,4 +356,89 @@ def indexing_facts(
     resolved, note = resolve_device(device)
     facts = indexing_lesson(resolved)
     manifest = indexing_manifest(facts)
+    return facts, replace(manifest, notes=(note,)) if note else manifest
+
+
+@dataclass(frozen=True)
+class BoxedList:
+    """A Python list as CPython keeps it: a list object of pointers, each to an object of its own."""
+
+    key: str
+    size: int  # sys.getsizeof of the list object (header and pointer array)
+    items: tuple[str, ...]  # repr of each item
+    item_sizes: tuple[int, ...]  # sys.getsizeof of each item object
+
+    @property
+    def total(self) -> int:
+        """The list object and its items' objects (shared small ints counted once per slot)."""
+        return self.size + sum(self.item_sizes)
+
+
+@dataclass(frozen=True)
+class MemoryFacts:
+    """The `memory` lesson: Python lists of boxed objects against one block of C floats."""
+
+    listing: Listing
+    flat: BoxedList  # l = [1, 0, 3]
+    nested: BoxedList  # m = [[1, 0], [3, 4]]
+    tensor: StorageLayout  # t = torch.tensor([1., 0., 3.])
+    nbytes: int
+    device: str
+    torch_version: str
+
+
+def _boxed(key: str, items: list[Any]) -> BoxedList:
+    return BoxedList(
+        key, sys.getsizeof(items), tuple(repr(item) for item in items), tuple(sys.getsizeof(item) for item in items)
+    )
+
+
+def memory_lesson(device: torch.device | str = "cpu") -> MemoryFacts:
+    """l = [1, 0, 3] and a nested list, as boxed objects; t = torch.tensor([1., 0., 3.]) as one block."""
+    run = Transcript(str(torch.device(device)))
+    run.line("l = [1, 0, 3]", "l")
+    flat = [1, 0, 3]
+    run.printed(run.line("print(l[0])", "print_l"), flat[0])
+    run.line("m = [[1, 0], [3, 4]]  # a nested list", "m")
+    nested = [[1, 0], [3, 4]]
+    run.printed(run.line("print(m[1][0])", "print_m"), nested[1][0])
+    run.line("t = torch.tensor([1., 0., 3.])", "t")
+    t = torch.tensor([1.0, 0.0, 3.0], device=run.device)
+    run.printed(run.line("print(t.element_size(), t.nbytes)", "print_t"), f"{t.element_size()} {t.nbytes}")
+    return MemoryFacts(
+        listing=run.listing(),
+        flat=_boxed("l", flat),
+        nested=_boxed("m", nested),
+        tensor=storage_layout("t", t),
+        nbytes=t.nbytes,
+        device=str(t.device),
+        torch_version=torch.__version__,
+    )
+
+
+def memory_manifest(facts: MemoryFacts) -> Manifest:
+    values = _layout_values(facts.tensor)
+    values["t.nbytes"] = facts.nbytes
+    for boxed in (facts.flat, facts.nested):
+        values[f"{boxed.key}.getsizeof"] = boxed.size
+        for index, (item, size) in enumerate(zip(boxed.items, boxed.item_sizes, strict=True)):
+            values[f"{boxed.key}[{index}]"] = item
+            values[f"{boxed.key}[{index}].getsizeof"] = size
+    values["l.total_bytes"] = facts.flat.total
+    return Manifest(
+        scene="memory",
+        torch=facts.torch_version,
+        device=facts.device,
+        dtype=facts.tensor.dtype,
+        values=values,
+        prints=facts.listing.prints,
+    )
+
+
+def memory_facts(
+    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
+) -> tuple[MemoryFacts, Manifest]:
+    resolved, note = resolve_device(device)
+    facts = memory_lesson(resolved)
+    manifest = memory_manifest(facts)
     return facts, replace(manifest, notes=(note,)) if note else manifest

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from manim import DOWN, LEFT, RIGHT, UP, Animation, FadeIn, Rectangle, SurroundingRectangle, VGroup, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    Arrow,
+    Dot,
+    FadeIn,
+    Rectangle,
+    SurroundingRectangle,
+    VGroup,
+    VMobject,
+)
 
-from seminar_anim.model.memory import StorageLayout, ViewLayout
+from seminar_anim.model.memory import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
@@ -79,3 +92,48 @@ def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
         ).arrange(RIGHT, buff=0.2),
     )
     return rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+
+
+class BoxedListView(VGroup):
+    """A Python list: a list object holding pointers, each arrow leading to an object of its own."""
+
+    def __init__(self, boxed: BoxedList, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.boxed = boxed
+        pointers = VGroup()
+        for index in range(len(boxed.items)):
+            cell = Rectangle(width=0.55, height=0.5, color=theme.muted, stroke_width=2)
+            cell.move_to((index * 0.55, 0.0, 0.0))
+            pointers.add(VGroup(cell, Dot(cell.get_center(), radius=0.05, color=theme.text)))
+        header = VGroup(
+            code_text(f"{boxed.key}: list", theme, SMALL_SIZE + 2, theme.muted),
+            ValueLabel(f"{boxed.key}.getsizeof", boxed.size, theme.text, LABEL_SIZE),
+            plain_text("bytes", theme.muted, SMALL_SIZE),
+        ).arrange(RIGHT, buff=0.12)
+        header.next_to(pointers, LEFT, buff=0.3)
+        self.objects = VGroup()
+        self.arrows = VGroup()
+        for index, (item, size) in enumerate(zip(boxed.items, boxed.item_sizes, strict=True)):
+            content = ValueLabel(f"{boxed.key}[{index}]", item, theme.text, LABEL_SIZE)
+            box = SurroundingRectangle(content, color=theme.text, buff=0.15, corner_radius=0.08, stroke_width=2)
+            caption = VGroup(
+                ValueLabel(f"{boxed.key}[{index}].getsizeof", size, theme.muted, SMALL_SIZE + 2),
+                plain_text("B", theme.muted, SMALL_SIZE),
+            ).arrange(RIGHT, buff=0.06)
+            caption.next_to(box, DOWN, buff=0.08)
+            item_group = VGroup(box, content, caption)
+            # Each object sits apart from the others: separately allocated, wherever memory was free.
+            item_group.move_to((pointers.get_center()[0] + (index - 1) * 1.5, -1.1 - 0.35 * (index % 2), 0.0))
+            self.objects.add(item_group)
+            self.arrows.add(
+                Arrow(
+                    pointers[index][1].get_center(),
+                    box.get_top(),
+                    buff=0.05,
+                    stroke_width=2,
+                    color=theme.muted,
+                    tip_length=0.12,
+                )
+            )
+        self.pointers = pointers
+        self.add(header, pointers, self.arrows, self.objects)

@@ -52,7 +52,7 @@ THEMES: dict[str, Theme] = {
         local="#5b3fc4",
         storage="#00838f",
         highlight="#bccff5",
-        selection="#8a6d00",
+        selection="#e0a800",
         cpu="#1e56b3",
         gpu="#2e7d32",
     ),
