@@ -92,6 +92,11 @@ class OutputPanel(VGroup):
         self.cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
+    def wrap(self, text: str) -> list[str]:
+        """Split a line too long for the box into box-wide pieces, as a terminal wraps it."""
+        width = max(1, int(self.box.width // self.cell))
+        return [text[start : start + width] for start in range(0, len(text), width)] or [""]
+
     @property
     def visible(self) -> list[Text]:
         return self.printed[-self.capacity :]

@@ -60,7 +60,7 @@ class CodeGraphScene(LectureScene):
         done = self._printed.get(id(listing), 0)
         if done < len(listing.prints) and listing.print_lines[done] == line:
             self._printed[id(listing)] = done + 1
-            lines = listing.prints[done].split("\n")
+            lines = [piece for text in listing.prints[done].split("\n") for piece in output.wrap(text)]
             for text in lines:
                 self.play(output.print_line(text), run_time=1 if len(lines) == 1 else 0.4)
             self.hold(1)
