@@ -317,9 +317,9 @@ def indexing_lesson(device: torch.device | str = "cpu") -> IndexingFacts:
         run.printed(run.line("print(p == q)  # one storage", "same"), same)
         listings.append((run.listing(), layout, tuple(base.shape)))
     (line_listing, line, _), (grid_listing, grid, grid_shape) = listings
-    return IndexingFacts(
-        (line_listing, grid_listing), line, grid, grid_shape, tuple(views), str(torch.device(device)), torch.__version__
-    )
+    # The device as the tensors report it (cuda:0), like every other scene's manifest.
+    placed = str(torch.empty(0, device=torch.device(device)).device)
+    return IndexingFacts((line_listing, grid_listing), line, grid, grid_shape, tuple(views), placed, torch.__version__)
 
 
 def _index(code: str) -> tuple[int | slice, ...]:
