@@ -10,9 +10,7 @@ from click.testing import CliRunner
 
 from seminar_anim.cli import main
 from seminar_anim.model.memory import storage_lesson
-from seminar_anim.visual.labels import format_value
-from seminar_anim.visual.lint import layout_problems
-from tests.conftest import captured
+from tests.conftest import clean_capture
 
 
 def test_values_show_the_slide_prints_and_the_transposed_stride() -> None:
@@ -50,16 +48,7 @@ def test_layouts_match_an_independent_run() -> None:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_storage_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    manifest, captures = captured("storage", theme=theme)
-    assert [capture.name for capture in captures] == ["code", "storage", "view", "walk", "transpose", "contiguous"]
-    for capture in captures:
-        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
-        for text in capture.texts:
-            if text.key is None:
-                continue
-            assert not text.key.startswith("address."), "absolute addresses are never drawn"
-            assert text.key in manifest.values, f"{capture.name}: {text.key}"
-            assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    _, captures = clean_capture("storage", theme, ["code", "storage", "view", "walk", "transpose", "contiguous"])
     walk = next(capture for capture in captures if capture.name == "walk")
     assert "c.element[3]" in {text.key for text in walk.texts}
 
@@ -79,13 +68,7 @@ def test_inplace_against_pytorch() -> None:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    manifest, captures = captured("inplace", theme=theme)
-    assert [capture.name for capture in captures] == ["code", "view", "copy", "in-place"]
-    for capture in captures:
-        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
-        for text in capture.texts:
-            if text.key is not None:
-                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    _, captures = clean_capture("inplace", theme, ["code", "view", "copy", "in-place"])
     last = {text.key: text.text for text in captures[-1].texts if text.key}
     assert [last[f"a.zeroed.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
     assert [last[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
@@ -121,13 +104,7 @@ def test_indexing_offsets_and_strides_match_pytorch() -> None:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    manifest, captures = captured("indexing", theme=theme)
-    assert [capture.name for capture in captures] == ["code", "slices", "no-copy", "2-d", "2-d-slices"]
-    for capture in captures:
-        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
-        for text in capture.texts:
-            if text.key is not None:
-                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    _, captures = clean_capture("indexing", theme, ["code", "slices", "no-copy", "2-d", "2-d-slices"])
     last = {text.key for text in captures[-1].texts if text.key}
     assert {"x[1:2, :1].storage_offset", "x[1:2, :1].stride"} <= last
 
@@ -150,12 +127,6 @@ def test_memory_sizes_come_from_python_and_pytorch() -> None:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_memory_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    manifest, captures = captured("memory", theme=theme)
-    assert [capture.name for capture in captures] == ["code", "list", "nested", "tensor", "compare"]
-    for capture in captures:
-        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
-        for text in capture.texts:
-            if text.key is not None:
-                assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+    _, captures = clean_capture("memory", theme, ["code", "list", "nested", "tensor", "compare"])
     last = {text.key for text in captures[-1].texts if text.key}
     assert {"t.nbytes", "t.element_size", "l.total_bytes", "t.offset[2]"} <= last

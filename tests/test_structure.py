@@ -6,7 +6,7 @@ import pytest
 
 from seminar_anim.visual.labels import format_value
 from seminar_anim.visual.lint import DrawnText, layout_problems
-from tests.conftest import captured
+from tests.conftest import captured, clean_capture
 
 EXPRESSIONS = [
     (None, ()),
@@ -82,14 +82,7 @@ LECTURES = {
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("scene", sorted(LECTURES))
 def test_lecture_scenes_draw_the_manifest_cleanly(scene: str, theme: str) -> None:
-    manifest, captures = captured(scene, theme=theme)
-    assert [capture.name for capture in captures] == LECTURES[scene]
-    for capture in captures:
-        assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
-        for text in numbers(capture.texts):
-            value = manifest.values.get(text.key)  # type: ignore[arg-type]
-            assert isinstance(value, float), f"{capture.name}: {text.key} is drawn but not a manifest number"
-            assert text.text == format_value(value), f"{capture.name}: {text.key}"
+    manifest, captures = clean_capture(scene, theme, LECTURES[scene])
     last = captures[-1].texts
     assert manifest.prints[-1] in [text.text for text in last]
     assert "x.grad" in {text.key for text in last}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 import torch
 
 from seminar_anim.errors import DeviceError
+from seminar_anim.model.manifest import Manifest, Value
 from seminar_anim.options import DEVICES
 
 
@@ -24,3 +28,44 @@ def resolve_device(name: str) -> tuple[torch.device, str | None]:
             return torch.device("cuda"), None
         return torch.device("cpu"), "no CUDA device found: computing on the CPU"
     raise DeviceError(f"unknown device {name!r}: use one of {', '.join(DEVICES)}")
+
+
+L = TypeVar("L", bound="Lesson")
+
+
+class Lesson(Protocol):
+    """What a scene's lesson reports about where and how its values were computed."""
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def torch_version(self) -> str: ...
+
+    @property
+    def dtype(self) -> str: ...
+
+    @property
+    def prints(self) -> tuple[str, ...]: ...
+
+
+def on_device(
+    scene: str, lesson: Callable[[torch.device], L], values: Callable[[L], dict[str, Value]]
+) -> Callable[..., tuple[L, Manifest]]:
+    """A scene's `facts` function for the CLI: resolve --device, run the lesson, build its manifest."""
+
+    def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[L, Manifest]:
+        resolved, note = resolve_device(device)
+        result = lesson(resolved)
+        manifest = Manifest(
+            scene=scene,
+            torch=result.torch_version,
+            device=result.device,
+            dtype=result.dtype,
+            values=values(result),
+            prints=result.prints,
+            notes=(note,) if note else (),
+        )
+        return result, manifest
+
+    return facts

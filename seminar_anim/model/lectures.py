@@ -8,16 +8,16 @@ the drawing (tests check the two agree).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import torch
 
 from seminar_anim.model.autograd import graph_values
-from seminar_anim.model.device import resolve_device
+from seminar_anim.model.device import on_device
 from seminar_anim.model.expr import BinOp, Call, Expression, Num, parse_expression
 from seminar_anim.model.graph import TracedGraph
 from seminar_anim.model.listing import Listing, Transcript
-from seminar_anim.model.manifest import Manifest, Value
+from seminar_anim.model.manifest import Value
 from seminar_anim.model.trace import trace_graph
 
 SEED_X = 3.0  # the slides' x = torch.tensor(3., requires_grad=True)
@@ -35,6 +35,18 @@ class LectureFacts:
     @property
     def prints(self) -> tuple[str, ...]:
         return tuple(line for listing in self.listings for line in listing.prints)
+
+    @property
+    def device(self) -> str:
+        return self.graph.device
+
+    @property
+    def torch_version(self) -> str:
+        return self.graph.torch_version
+
+    @property
+    def dtype(self) -> str:
+        return self.graph.dtype
 
 
 def _seed_leaf(run: Transcript) -> torch.Tensor:
@@ -130,33 +142,13 @@ def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     return LectureFacts((accumulate, run.listing()), _trace("x * x", x.device), numbers)
 
 
-def lecture_manifest(scene: str, facts: LectureFacts) -> Manifest:
-    graph = facts.graph
-    values: dict[str, Value] = {"expression": graph.expression}
-    values.update(graph_values(graph))
+def lecture_values(facts: LectureFacts) -> dict[str, Value]:
+    values: dict[str, Value] = {"expression": facts.graph.expression}
+    values.update(graph_values(facts.graph))
     values.update(facts.numbers)
-    return Manifest(
-        scene=scene,
-        torch=graph.torch_version,
-        device=graph.device,
-        dtype=graph.dtype,
-        values=values,
-        prints=facts.prints,
-    )
+    return values
 
 
-def _for_cli(
-    scene: str, lesson: Callable[[torch.device], LectureFacts]
-) -> Callable[..., tuple[LectureFacts, Manifest]]:
-    def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[LectureFacts, Manifest]:
-        resolved, note = resolve_device(device)
-        result = lesson(resolved)
-        manifest = lecture_manifest(scene, result)
-        return result, replace(manifest, notes=(note,)) if note else manifest
-
-    return facts
-
-
-basics_facts = _for_cli("autograd-basics", basics_lesson)
-accumulation_facts = _for_cli("accumulation", accumulation_lesson)
-chain_rule_facts = _for_cli("chain-rule", chain_rule_lesson)
+basics_facts = on_device("autograd-basics", basics_lesson, lecture_values)
+accumulation_facts = on_device("accumulation", accumulation_lesson, lecture_values)
+chain_rule_facts = on_device("chain-rule", chain_rule_lesson, lecture_values)

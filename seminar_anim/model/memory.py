@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from seminar_anim.model.device import resolve_device
+from seminar_anim.model.device import on_device
 from seminar_anim.model.listing import Listing, Transcript
-from seminar_anim.model.manifest import Manifest, Value
+from seminar_anim.model.manifest import Value
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,10 @@ class StorageFacts:
     def prints(self) -> tuple[str, ...]:
         return tuple(line for listing in self.listings for line in listing.prints)
 
+    @property
+    def dtype(self) -> str:
+        return self.storage.dtype
+
 
 def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
     """a = tensor([1, 2, 3, 4]); b = a[1]; c = a.reshape([2, 2]); then c.t() and contiguous()."""
@@ -140,19 +144,12 @@ def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
     return StorageFacts((slide, run.listing()), storage, views, copy, str(a.device), torch.__version__)
 
 
-def storage_manifest(facts: StorageFacts) -> Manifest:
+def storage_values(facts: StorageFacts) -> dict[str, Value]:
     """Addresses relative to each storage's start; the absolute ones under `address.*`, never drawn."""
     values = _layout_values(facts.storage, facts.copy)
     for view in facts.views.values():
         values.update(_view_values(view))
-    return Manifest(
-        scene="storage",
-        torch=facts.torch_version,
-        device=facts.device,
-        dtype=facts.storage.dtype,
-        values=values,
-        prints=facts.prints,
-    )
+    return values
 
 
 def _layout_values(*layouts: StorageLayout) -> dict[str, Value]:
@@ -180,15 +177,6 @@ def _view_values(view: ViewLayout) -> dict[str, Value]:
     return values
 
 
-def storage_facts(
-    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
-) -> tuple[StorageFacts, Manifest]:
-    resolved, note = resolve_device(device)
-    facts = storage_lesson(resolved)
-    manifest = storage_manifest(facts)
-    return facts, replace(manifest, notes=(note,)) if note else manifest
-
-
 @dataclass(frozen=True)
 class InplaceFacts:
     """The `inplace` lesson: one storage written in place, a view that sees it, a copy that does not."""
@@ -205,6 +193,10 @@ class InplaceFacts:
     @property
     def prints(self) -> tuple[str, ...]:
         return self.listing.prints
+
+    @property
+    def dtype(self) -> str:
+        return self.before.dtype
 
 
 def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
@@ -236,27 +228,11 @@ def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
     )
 
 
-def inplace_manifest(facts: InplaceFacts) -> Manifest:
-    values: dict[str, Value] = _layout_values(facts.before, facts.after, facts.other)
+def inplace_values(facts: InplaceFacts) -> dict[str, Value]:
+    values = _layout_values(facts.before, facts.after, facts.other)
     values.update(_view_values(facts.view))
     values["a.same_block_after_zero_"] = str(facts.same_block)
-    return Manifest(
-        scene="inplace",
-        torch=facts.torch_version,
-        device=facts.device,
-        dtype=facts.before.dtype,
-        values=values,
-        prints=facts.prints,
-    )
-
-
-def inplace_facts(
-    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
-) -> tuple[InplaceFacts, Manifest]:
-    resolved, note = resolve_device(device)
-    facts = inplace_lesson(resolved)
-    manifest = inplace_manifest(facts)
-    return facts, replace(manifest, notes=(note,)) if note else manifest
+    return values
 
 
 @dataclass(frozen=True)
@@ -274,6 +250,10 @@ class IndexingFacts:
     @property
     def prints(self) -> tuple[str, ...]:
         return tuple(line for listing in self.listings for line in listing.prints)
+
+    @property
+    def dtype(self) -> str:
+        return self.line.dtype
 
 
 # The slides' selections: (variable in the code, the indexing expression, comment shown).
@@ -336,27 +316,11 @@ def _index(code: str) -> tuple[int | slice, ...]:
     return tuple(parts)
 
 
-def indexing_manifest(facts: IndexingFacts) -> Manifest:
+def indexing_values(facts: IndexingFacts) -> dict[str, Value]:
     values = _layout_values(facts.line, facts.grid)
     for view in facts.views:
         values.update(_view_values(view))
-    return Manifest(
-        scene="indexing",
-        torch=facts.torch_version,
-        device=facts.device,
-        dtype=facts.line.dtype,
-        values=values,
-        prints=facts.prints,
-    )
-
-
-def indexing_facts(
-    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
-) -> tuple[IndexingFacts, Manifest]:
-    resolved, note = resolve_device(device)
-    facts = indexing_lesson(resolved)
-    manifest = indexing_manifest(facts)
-    return facts, replace(manifest, notes=(note,)) if note else manifest
+    return values
 
 
 @dataclass(frozen=True)
@@ -385,6 +349,14 @@ class MemoryFacts:
     nbytes: int
     device: str
     torch_version: str
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return self.listing.prints
+
+    @property
+    def dtype(self) -> str:
+        return self.tensor.dtype
 
 
 def _boxed(key: str, items: list[Any]) -> BoxedList:
@@ -416,7 +388,7 @@ def memory_lesson(device: torch.device | str = "cpu") -> MemoryFacts:
     )
 
 
-def memory_manifest(facts: MemoryFacts) -> Manifest:
+def memory_values(facts: MemoryFacts) -> dict[str, Value]:
     values = _layout_values(facts.tensor)
     values["t.nbytes"] = facts.nbytes
     for boxed in (facts.flat, facts.nested):
@@ -425,20 +397,10 @@ def memory_manifest(facts: MemoryFacts) -> Manifest:
             values[f"{boxed.key}[{index}]"] = item
             values[f"{boxed.key}[{index}].getsizeof"] = size
     values["l.total_bytes"] = facts.flat.total
-    return Manifest(
-        scene="memory",
-        torch=facts.torch_version,
-        device=facts.device,
-        dtype=facts.tensor.dtype,
-        values=values,
-        prints=facts.listing.prints,
-    )
+    return values
 
 
-def memory_facts(
-    device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
-) -> tuple[MemoryFacts, Manifest]:
-    resolved, note = resolve_device(device)
-    facts = memory_lesson(resolved)
-    manifest = memory_manifest(facts)
-    return facts, replace(manifest, notes=(note,)) if note else manifest
+memory_facts = on_device("memory", memory_lesson, memory_values)
+indexing_facts = on_device("indexing", indexing_lesson, indexing_values)
+storage_facts = on_device("storage", storage_lesson, storage_values)
+inplace_facts = on_device("inplace", inplace_lesson, inplace_values)
