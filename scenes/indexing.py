@@ -5,12 +5,11 @@ from manim import *
 from seminar_anim.model.listing import Listing
 from seminar_anim.model.memory import IndexingFacts, ViewLayout, indexing_lesson
 from seminar_anim.visual.code import CodePanel
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
-BLOCK_LEFT = GRAPH_AREA.left + 0.9  # leaves room for the "byte offset" caption
 CELL = 0.75
 
 
@@ -32,7 +31,7 @@ class IndexingScene(CodeGraphScene):
         self.play(FadeIn(self.title("Indexing makes views:", '"offset + strides"')), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL)
-        block.move_to((BLOCK_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
+        block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
         self.play(code.highlight(line_listing.marks["x"]), FadeIn(block))
         self.hold(1)
 

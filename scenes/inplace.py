@@ -3,12 +3,10 @@
 from manim import *
 
 from seminar_anim.model.memory import InplaceFacts, inplace_lesson
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import MemoryBlock, StridedView
 from seminar_anim.visual.theme import SMALL_SIZE
-
-BLOCK_LEFT = GRAPH_AREA.left + 0.9  # leaves room for the "byte offset" caption
 
 
 class InplaceScene(CodeGraphScene):
@@ -28,7 +26,7 @@ class InplaceScene(CodeGraphScene):
 
         self.step("view", "a is one block of memory; v = a[0] is a window on its first row.")
         block = MemoryBlock(facts.before, theme, "a.untyped_storage()")
-        block.move_to((BLOCK_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
+        block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
         self.play(code.highlight(marks["a"]), FadeIn(block))
         window = StridedView(facts.view, block, theme.selection)
         name = code_text("v", theme, SMALL_SIZE + 6, theme.selection).next_to(window, DOWN, buff=0.55)
@@ -38,7 +36,7 @@ class InplaceScene(CodeGraphScene):
 
         self.step("copy", "a + 1 is out of place: its result gets a new block, and a stays as it was.")
         other = MemoryBlock(facts.other, theme, "b.untyped_storage(): a new block")
-        other.move_to((BLOCK_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
+        other.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
         self.play(code.highlight(marks["b"]), FadeIn(other.without_values()))
         # Each result is computed from a's cell and written into a cell of the new block.
         self.play(*(TransformFromCopy(block.values[i], other.values[i]) for i in range(len(other.values))))

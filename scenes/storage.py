@@ -3,13 +3,12 @@
 from manim import *
 
 from seminar_anim.model.memory import StorageFacts, ViewLayout, storage_lesson
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
-BLOCK_LEFT = GRAPH_AREA.left + 0.9  # leaves room for the "byte offset" caption
 GRID_TOP = GRAPH_AREA.top - 2.3
 
 
@@ -30,7 +29,7 @@ class StorageScene(CodeGraphScene):
 
         self.step("storage", "a's numbers sit side by side in one storage; b = a[1] is a window on one of them.")
         block = MemoryBlock(facts.storage, theme, "a.untyped_storage()")
-        block.move_to((BLOCK_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
+        block.move_to((STORAGE_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
         size = self.fact_line(
             "a.element_size()", ValueLabel("a.element_size", facts.storage.element_size, theme.storage)
         )
@@ -73,7 +72,7 @@ class StorageScene(CodeGraphScene):
 
         self.step("contiguous", "t.contiguous() copies the values, in t's order, into a new storage.")
         copy = MemoryBlock(facts.copy, theme, "d.untyped_storage(): a new block")
-        copy.move_to((BLOCK_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
+        copy.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
         self.play(code2.highlight(transposed.marks["d"]), FadeOut(t_facts), FadeOut(self.strip))
         self.strip = VGroup()
         self.play(FadeIn(copy.without_values()))

@@ -16,7 +16,7 @@ from seminar_anim.model.autograd import graph_values
 from seminar_anim.model.device import on_device
 from seminar_anim.model.expr import BinOp, Call, Expression, Num, parse_expression
 from seminar_anim.model.graph import TracedGraph
-from seminar_anim.model.listing import Listing, Transcript
+from seminar_anim.model.listing import Listing, Transcript, printed
 from seminar_anim.model.manifest import Value
 from seminar_anim.model.trace import trace_graph
 
@@ -34,7 +34,7 @@ class LectureFacts:
 
     @property
     def prints(self) -> tuple[str, ...]:
-        return tuple(line for listing in self.listings for line in listing.prints)
+        return printed(self.listings)
 
     @property
     def device(self) -> str:

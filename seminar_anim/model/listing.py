@@ -15,6 +15,11 @@ class Listing:
     marks: dict[str, int]  # line of each named moment: "forward", "backward", ...
 
 
+def printed(listings: tuple[Listing, ...]) -> tuple[str, ...]:
+    """Everything the listings printed, in the order they ran."""
+    return tuple(line for listing in listings for line in listing.prints)
+
+
 class Transcript:
     """Collects a listing while the real code runs: each line as shown, each print as printed."""
 

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 
 from seminar_anim.model.device import on_device
-from seminar_anim.model.listing import Listing, Transcript
+from seminar_anim.model.listing import Listing, Transcript, printed
 from seminar_anim.model.manifest import Value
 
 
@@ -100,7 +100,7 @@ class StorageFacts:
 
     @property
     def prints(self) -> tuple[str, ...]:
-        return tuple(line for listing in self.listings for line in listing.prints)
+        return printed(self.listings)
 
     @property
     def dtype(self) -> str:
@@ -249,7 +249,7 @@ class IndexingFacts:
 
     @property
     def prints(self) -> tuple[str, ...]:
-        return tuple(line for listing in self.listings for line in listing.prints)
+        return printed(self.listings)
 
     @property
     def dtype(self) -> str:

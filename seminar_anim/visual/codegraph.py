@@ -35,6 +35,7 @@ CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
 STRIP_Y = -3.05
 LEGEND_BOTTOM = -3.45
+STORAGE_LEFT = GRAPH_AREA.left + 0.9  # a storage block's cells, leaving room for its "byte offset" caption
 LEGEND_TOP = -2.7
 SAFE_BOTTOM = -3.55
 
