@@ -1,8 +1,17 @@
-"""Shared, session-wide captures: building a scene is the slow part, so each variant is built once."""
+"""Shared, session-wide captures: building a scene is the slow part, so each variant is built once.
+
+Tests run in parallel worker processes (pytest-xdist, `--dist loadgroup`); every test that
+captures a scene is grouped by that scene, so each worker builds a given scene at most once.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from seminar_anim.catalogue import find_scene
+from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.options import LessonOptions
 from seminar_anim.render import SectionCapture, capture_sections
@@ -36,3 +45,25 @@ def clean_capture(scene: str, theme: str, steps: list[str]) -> Captured:
             assert text.key in manifest.values, f"{capture.name}: {text.key} is drawn but not in the manifest"
             assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
     return manifest, captures
+
+
+def run_listing(listing: Listing, namespace: dict[str, object]) -> list[str]:
+    """Run the code a scene shows, as Python would, and return what its prints wrote."""
+    import torch
+
+    printed: list[str] = []
+    namespace.update(torch=torch, print=lambda *values: printed.append(" ".join(str(value) for value in values)))
+    exec("\n".join(listing.code), namespace)
+    return printed
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests by the scene they capture: from their `scene` or `variant` parameter, autograd
+    for an `expr` parameter; tests that name a scene in their body carry `xdist_group` themselves."""
+    for item in items:
+        params: dict[str, Any] = getattr(getattr(item, "callspec", None), "params", {})
+        scene = params.get("scene") or getattr(params.get("variant"), "scene", None)
+        if scene is None and "expr" in params:
+            scene = "autograd"
+        if scene is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(scene))

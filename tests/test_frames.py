@@ -49,6 +49,7 @@ def test_the_comparison_sees_one_changed_digit(tmp_path: Path) -> None:
     assert not compare(frames[0], frames[1]).matches
 
 
+@pytest.mark.xdist_group("autograd")
 def test_the_comparison_sees_a_real_change() -> None:
     _, captures = captured("autograd")
     frame = np.asarray(captures[-1].frame)[..., :3].copy()

@@ -46,6 +46,7 @@ def test_layouts_match_an_independent_run() -> None:
     assert facts.storage.offsets == (0, 8, 16, 24)
 
 
+@pytest.mark.xdist_group("storage")
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_storage_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("storage", theme, ["code", "storage", "view", "walk", "transpose", "contiguous"])
@@ -66,6 +67,7 @@ def test_inplace_against_pytorch() -> None:
     assert "zero_()" in facts.listing.code[facts.listing.marks["zero"]]
 
 
+@pytest.mark.xdist_group("inplace")
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("inplace", theme, ["code", "view", "copy", "in-place"])
@@ -102,6 +104,7 @@ def test_indexing_offsets_and_strides_match_pytorch() -> None:
     assert facts.line.offsets == tuple(range(0, 56, 8))
 
 
+@pytest.mark.xdist_group("indexing")
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("indexing", theme, ["code", "slices", "no-copy", "2-d", "2-d-slices"])
@@ -125,6 +128,7 @@ def test_memory_sizes_come_from_python_and_pytorch() -> None:
     assert facts.flat.total > facts.nbytes
 
 
+@pytest.mark.xdist_group("memory")
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_memory_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("memory", theme, ["code", "list", "nested", "tensor", "compare"])

@@ -56,6 +56,7 @@ def test_layout_is_clean_at_every_step(expr: str | None, at: tuple[str, ...]) ->
         assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
 
 
+@pytest.mark.xdist_group("autograd")
 def test_light_theme_layout_is_clean_too() -> None:
     _, captures = captured("autograd", theme="light")
     for capture in captures:
@@ -88,6 +89,7 @@ def test_lecture_scenes_draw_the_manifest_cleanly(scene: str, theme: str) -> Non
     assert "x.grad" in {text.key for text in last}
 
 
+@pytest.mark.xdist_group("accumulation")
 def test_accumulation_draws_every_reading() -> None:
     manifest, captures = captured("accumulation")
     zero = next(capture for capture in captures if capture.name == "zero")
