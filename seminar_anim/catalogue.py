@@ -37,6 +37,18 @@ def _load(target: str) -> Any:
 
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec(
+        name="data",
+        description="an image, a sampled sound and 'today is a beautiful day' over a vocabulary, as tensors",
+        facts="seminar_anim.model.basics:data_facts",
+        scene="seminar_anim.scenes.data:DataScene",
+    ),
+    SceneSpec(
+        name="tensors",
+        description="scalar, vector, matrix, 3-d tensor: tensors are multi-dimensional arrays, with dim() and shape",
+        facts="seminar_anim.model.basics:tensors_facts",
+        scene="seminar_anim.scenes.tensors:TensorsScene",
+    ),
+    SceneSpec(
         name="memory",
         description="a Python list of boxed objects (sys.getsizeof) against one block of 4-byte floats",
         facts="seminar_anim.model.memory:memory_facts",
@@ -47,6 +59,18 @@ SCENES: tuple[SceneSpec, ...] = (
         description="x[0], x[:3], x[3:], x[3:5] and the 2-d slices: windows on one storage, offsets and strides",
         facts="seminar_anim.model.memory:indexing_facts",
         scene="seminar_anim.scenes.indexing:IndexingScene",
+    ),
+    SceneSpec(
+        name="dtypes",
+        description="float32, float64, int8, uint8, bool and their bytes; .type(torch.uint8); narrowing; boolean masks",
+        facts="seminar_anim.model.basics:dtypes_facts",
+        scene="seminar_anim.scenes.dtypes:DtypesScene",
+    ),
+    SceneSpec(
+        name="operations",
+        description="ones, zeros, zeros_like, t(); abs, mean, a + c, a * c, torch.mm shapes, broadcasting",
+        facts="seminar_anim.model.basics:operations_facts",
+        scene="seminar_anim.scenes.operations:OperationsScene",
     ),
     SceneSpec(
         name="storage",

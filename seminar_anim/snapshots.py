@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from seminar_anim.catalogue import find_scene
+from seminar_anim.catalogue import SCENES, find_scene
 from seminar_anim.options import LessonOptions
 from seminar_anim.render import SectionCapture, capture_sections
 
@@ -48,17 +48,13 @@ class Variant:
         return captures[-1:] if self.last_only else captures
 
 
+# Every scene but autograd: each step's frame in the dark theme, the last one in the light theme.
+LECTURE_SCENES = tuple(spec.name for spec in SCENES if spec.name != "autograd")
 VARIANTS = (
     Variant("autograd", "dark"),
     Variant("autograd", "light"),
-    *(
-        Variant(scene, "dark")
-        for scene in ("memory", "indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
-    ),
-    *(
-        Variant(scene, "light", last_only=True)
-        for scene in ("memory", "indexing", "storage", "inplace", "autograd-basics", "accumulation", "chain-rule")
-    ),
+    *(Variant(scene, "dark") for scene in LECTURE_SCENES),
+    *(Variant(scene, "light", last_only=True) for scene in LECTURE_SCENES),
 )
 
 

@@ -23,8 +23,12 @@ def test_list_names_every_scene_with_a_description() -> None:
     assert code == 0
     names = [line.split()[0] for line in out.splitlines()]
     assert names == [
+        "data",
+        "tensors",
         "memory",
         "indexing",
+        "dtypes",
+        "operations",
         "storage",
         "inplace",
         "autograd-basics",
@@ -77,10 +81,10 @@ def test_values_as_a_table() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: memory, indexing, storage, inplace"),
+        (["values", "autogradd"], "unknown scene 'autogradd'; the scenes are: data, tensors, memory, indexing, dtypes"),
         (
             ["render", "nope"],
-            "unknown scene 'nope'; the scenes are: memory, indexing, storage, inplace",
+            "unknown scene 'nope'; the scenes are: data, tensors, memory, indexing, dtypes",
         ),
         (["values", "autograd", "--expr", "x.grad", "--at", "x=1"], "attribute access 'x.grad' is not allowed"),
         (["values", "autograd", "--expr", "log(x)", "--at", "x=-1"], "value of LogBackward0 is nan"),

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from seminar_anim.cli import main
 from seminar_anim.model.lectures import REPEATS, accumulation_lesson, basics_lesson, chain_rule_lesson
-from seminar_anim.model.listing import Listing
+from tests.conftest import run_listing
 
 # What the seed's slides print, verbatim.
 SEED_PRINTS = {
@@ -41,13 +41,6 @@ def test_values_print_what_the_slides_print(scene: str) -> None:
     assert manifest["scene"] == scene
     assert manifest["prints"] == SEED_PRINTS[scene]
     assert (manifest["device"], manifest["dtype"]) == ("cpu", "float32")
-
-
-def run_listing(listing: Listing, namespace: dict[str, object]) -> list[str]:
-    printed: list[str] = []
-    namespace.update(torch=torch, print=lambda value: printed.append(repr(value)))
-    exec("\n".join(listing.code), namespace)
-    return printed
 
 
 @pytest.mark.parametrize("lesson", [basics_lesson, chain_rule_lesson, accumulation_lesson])

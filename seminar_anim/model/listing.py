@@ -40,9 +40,9 @@ class Transcript:
             self.marks[mark] = len(self.lines) - 1
         return len(self.lines) - 1
 
-    def printed(self, line: int, value: object) -> None:
-        """Record that `print(value)` on code line `line` ran: what print writes is str(value)."""
-        self.prints.append(str(value))
+    def printed(self, line: int, *values: object) -> None:
+        """Record that `print(*values)` on code line `line` ran: print writes their str()s, space-separated."""
+        self.prints.append(" ".join(str(value) for value in values))
         self.print_lines.append(line)
 
     def listing(self) -> Listing:

@@ -376,7 +376,7 @@ def memory_lesson(device: torch.device | str = "cpu") -> MemoryFacts:
     run.printed(run.line("print(m[1][0])", "print_m"), nested[1][0])
     run.line("t = torch.tensor([1., 0., 3.])", "t")
     t = torch.tensor([1.0, 0.0, 3.0], device=run.device)
-    run.printed(run.line("print(t.element_size(), t.nbytes)", "print_t"), f"{t.element_size()} {t.nbytes}")
+    run.printed(run.line("print(t.element_size(), t.nbytes)", "print_t"), t.element_size(), t.nbytes)
     return MemoryFacts(
         listing=run.listing(),
         flat=_boxed("l", flat),

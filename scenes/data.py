@@ -1,0 +1,165 @@
+"""data: an image, a sound and a sentence all become tensors of floating point numbers."""
+
+from manim import *
+
+from seminar_anim.model.basics import BasicsFacts, data_lesson
+from seminar_anim.visual.code import CodePanel, OutputPanel
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
+from seminar_anim.visual.tensor import TensorGrid, tensor_caption
+from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
+
+CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
+TOP = GRAPH_AREA.top - 0.15
+PIXEL = 0.58
+SAMPLE_GAP = 0.36  # horizontal distance between two audio samples
+AMPLITUDE = 1.3  # height of a sample of value 1
+WORD_ROW = 0.4
+WEIGHT_WIDTH = 0.8
+WORDS_RIGHT = GRAPH_AREA.left + 1.45
+
+
+class DataScene(CodeGraphScene):
+    """Pixels, samples and words, each turned into a tensor whose dtype and shape are shown live."""
+
+    def construct(self) -> None:
+        facts: BasicsFacts = self.facts or data_lesson()
+        image, audio, text, lookup = facts.listings
+        theme = self.theme
+        code, output = self.panels(image.code, bottom=SAFE_BOTTOM)
+
+        self.step("inputs", "How can machines deal with such different inputs? Each becomes a tensor of numbers.")
+        self.play(FadeIn(self.title("Representing data:", '"all inputs become numbers"')), FadeIn(code))
+        self.add(output)
+        self.hold(2)
+
+        self.step("image", "An image is a grid of pixel intensities: what the computer sees is the numbers.")
+        pixels = TensorGrid(facts["img"], theme, theme.muted, PIXEL, shade=True)
+        seen = TensorGrid(facts["img"], theme, theme.muted, 0.3, shade=True, show_values=False)
+        seen_caption = plain_text("what you see", theme.muted, SMALL_SIZE + 2).next_to(seen, DOWN, buff=0.15)
+        numbers_caption = pixels.caption(theme, "img", "dtype")
+        picture = VGroup(VGroup(seen, seen_caption), VGroup(pixels, numbers_caption.next_to(pixels, DOWN, 0.15)))
+        picture.arrange(RIGHT, buff=0.8, aligned_edge=UP).move_to((CENTRE_X, TOP - 0.3, 0), aligned_edge=UP)
+        self.play(code.highlight(image.marks["img"]), FadeIn(picture[0]))
+        self.play(code.highlight(image.marks["centre"]), TransformFromCopy(seen, pixels), FadeIn(numbers_caption))
+        self.execute(code, output, image, image.marks["print_img"])
+        self.hold(1)
+
+        self.step("audio", "Sound is air pressure sampled many times a second: a 1-d tensor of samples.")
+        code, output = self.swap(code, output, audio.code, picture)
+        wave = self.waveform(facts)
+        self.play(code.highlight(audio.marks["t"]), Create(wave[0]))
+        self.play(code.highlight(audio.marks["wave"]), LaggedStart(*(Create(stem) for stem in wave[1]), lag_ratio=0.05))
+        self.play(FadeIn(wave[2]), FadeIn(wave[3]))
+        self.execute(code, output, audio, audio.marks["print_wave"])
+        self.execute(code, output, audio, audio.marks["print_start"])
+        self.hold(1)
+
+        self.step("text", "Text: mark which words of the vocabulary occur in the sentence, 1 or 0 each.")
+        code, output = self.swap(code, output, text.code, wave)
+        sentence = ValueLabel("sentence", facts.extra["sentence"], theme.text, LABEL_SIZE + 2)
+        sentence.move_to((CENTRE_X, TOP, 0), aligned_edge=UP)
+        words = self.vocabulary(facts).next_to(sentence, DOWN, buff=0.35).set_x(WORDS_RIGHT, direction=RIGHT)
+        hot = TensorGrid(facts["x"], theme, theme.storage, WORD_ROW, width=WEIGHT_WIDTH, vertical=True)
+        hot.next_to(words, RIGHT, buff=0.3).align_to(words, UP)
+        hot_caption = hot.caption(theme, "x", "shape").next_to(hot, RIGHT, buff=0.3)
+        self.play(code.highlight(text.marks["words"]), FadeIn(sentence), FadeIn(words))
+        self.play(code.highlight(text.marks["x"]), FadeIn(hot), FadeIn(hot_caption))
+        ones = [index for index, value in enumerate(hot.record.values) if float(value) == 1.0]
+        self.play(*(Indicate(words[index], color=theme.selection) for index in ones))
+        self.execute(code, output, text, text.marks["print_x"])
+        self.hold(1)
+
+        self.step(
+            "embedding", "An embedding gives each word a row of learned numbers: a point in a higher-dimensional space."
+        )
+        code, output = self.swap(code, output, lookup.code, VGroup(hot, hot_caption))
+        weight = TensorGrid(facts["emb.weight"], theme, theme.local, WORD_ROW, width=WEIGHT_WIDTH)
+        weight.next_to(words, RIGHT, buff=0.3).align_to(words, UP)
+        weight_caption = weight.caption(theme, "emb.weight", "shape").next_to(weight, DOWN, buff=0.15)
+        self.play(code.highlight(lookup.marks["emb"]), FadeIn(weight), FadeIn(weight_caption))
+        self.execute(code, output, lookup, lookup.marks["print_ids"])
+        embedded = TensorGrid(facts["e"], theme, theme.forward, WORD_ROW, width=WEIGHT_WIDTH)
+        embedded.next_to(weight, RIGHT, buff=0.45).align_to(weight, UP)
+        embedded_caption = embedded.caption(theme, "e = emb(ids)", "shape").next_to(embedded, DOWN, buff=0.15)
+        ids = [int(facts.extra[f"ids[{slot}]"]) for slot in range(len(embedded.record.values) // 3)]
+        self.play(code.highlight(lookup.marks["e"]))
+        for slot, word in enumerate(ids):
+            self.play(
+                Indicate(words[word], color=theme.selection),
+                TransformFromCopy(weight.row(word), embedded.row(slot)),
+                run_time=0.8,
+            )
+        chosen = VGroup(
+            *(SurroundingRectangle(weight.row(word), color=theme.selection, buff=0.03, stroke_width=4) for word in ids)
+        )
+        self.play(FadeIn(embedded_caption), Create(chosen))
+        self.execute(code, output, lookup, lookup.marks["print_e"])
+        self.hold(1)
+
+        self.step("tensors", "Pixels, samples and words all end up as tensors of floating point numbers.")
+        summary = self.summary(facts)
+        self.play(
+            FadeOut(VGroup(sentence, words, weight, weight_caption, chosen, embedded, embedded_caption)),
+            FadeIn(summary, shift=0.2 * UP),
+        )
+        self.hold(3)
+
+    def swap(
+        self, code: CodePanel, output: OutputPanel, lines: tuple[str, ...], leaving: Mobject
+    ) -> tuple[CodePanel, OutputPanel]:
+        """The next listing's code and an empty output in place of the last, and its drawing gone."""
+        new_code, new_output = self.panels(lines, bottom=SAFE_BOTTOM)
+        self.play(FadeOut(code), FadeOut(output), FadeOut(leaving), FadeIn(new_code))
+        self.add(new_output)
+        return new_code, new_output
+
+    def waveform(self, facts: BasicsFacts) -> VGroup:
+        """A stem per sample, as tall as its value; the first samples labelled with their values."""
+        theme = self.theme
+        samples = facts["wave"].values
+        axis = Line(ORIGIN, (SAMPLE_GAP * (len(samples) - 1) + 0.3) * RIGHT, color=theme.muted, stroke_width=2)
+        stems = VGroup()
+        for index, value in enumerate(samples):
+            foot = axis.get_start() + (0.15 + index * SAMPLE_GAP) * RIGHT
+            tip = foot + float(value) * AMPLITUDE * UP
+            stems.add(VGroup(Line(foot, tip, color=theme.storage, stroke_width=3), Dot(tip, 0.06, color=theme.storage)))
+        labels = VGroup()
+        for index in range(4):  # the four samples that print(wave[:4]) shows
+            label = ValueLabel(facts["wave"].element_key(index), samples[index], theme.text, SMALL_SIZE + 2)
+            labels.add(label.rotate(PI / 2).next_to(stems[index][1], UP, buff=0.12))
+        caption = tensor_caption(facts["wave"], theme, "wave")
+        drawing = VGroup(axis, stems, labels, caption)
+        drawing.move_to((CENTRE_X, TOP - 2.3, 0))
+        caption.next_to(VGroup(axis, stems), DOWN, buff=0.5).set_x(CENTRE_X)
+        return drawing
+
+    def vocabulary(self, facts: BasicsFacts) -> VGroup:
+        """The vocabulary, one word per row, right-aligned."""
+        rows = VGroup()
+        index = 0
+        while f"vocab[{index}]" in facts.extra:
+            word = ValueLabel(f"vocab[{index}]", facts.extra[f"vocab[{index}]"], self.theme.text, SMALL_SIZE + 4)
+            rows.add(word.move_to((0, -index * WORD_ROW, 0), aligned_edge=RIGHT))
+            index += 1
+        return rows
+
+    def summary(self, facts: BasicsFacts) -> VGroup:
+        """Each input's tensor: its name, dtype and shape, live."""
+        theme = self.theme
+        rows = VGroup()
+        for key, what in (("img", "image"), ("wave", "audio"), ("x", "text"), ("e", "embedding")):
+            record = facts[key]
+            rows.add(
+                VGroup(
+                    plain_text(what, theme.muted, SMALL_SIZE + 4),
+                    code_text(key, theme, SMALL_SIZE + 6),
+                    ValueLabel(f"{key}.dtype", record.dtype, theme.storage, LABEL_SIZE + 2),
+                    ValueLabel(f"{key}.shape", record.shape_text, theme.selection, LABEL_SIZE + 2),
+                )
+            )
+        for row in rows:
+            for column, part in enumerate(row):
+                part.move_to((column * 1.6, 0, 0), aligned_edge=LEFT)
+        rows.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        return rows.move_to((CENTRE_X, (TOP + SAFE_BOTTOM) / 2, 0))

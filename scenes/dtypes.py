@@ -1,0 +1,152 @@
+"""dtypes: bytes per element, .type(torch.uint8), what narrowing does to values, and boolean masks."""
+
+from manim import *
+
+from seminar_anim.model.basics import BasicsFacts, TensorRecord, dtypes_lesson
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.labels import ValueLabel, plain_text
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
+from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
+
+BYTE = 0.34  # width of one byte in the size bars
+CELL = 0.72
+CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
+TOP = GRAPH_AREA.top - 0.2
+
+
+class DtypesScene(CodeGraphScene):
+    """Every tensor has one element type: it fixes the bytes per element and which values fit."""
+
+    def construct(self) -> None:
+        facts: BasicsFacts = self.facts or dtypes_lesson()
+        sizes, conversions = facts.listings
+        theme = self.theme
+        code, output = self.panels(sizes.code, bottom=SAFE_BOTTOM)
+
+        self.step("code", "A tensor keeps its element type in dtype; every element has that type.")
+        self.play(FadeIn(self.title("Data types:", '"dtype"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.add(output)
+        self.hold(2)
+
+        self.step("sizes", "The dtype fixes how many bytes each element takes: one square per byte.")
+        bars = self.size_bars(facts)
+        self.play(code.highlight(sizes.marks["loop"]), FadeIn(bars[0]))
+        for bar in bars[1]:
+            self.execute(code, output, sizes, sizes.marks["print_size"])
+            self.play(FadeIn(bar, shift=0.2 * RIGHT), run_time=0.6)
+        self.hold(2)
+
+        self.step("type", "x.type(torch.uint8) makes a new tensor of 1-byte integers from the 8-byte doubles.")
+        x = self.grid(facts["x"], "x")
+        small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)")
+        board = self.row(x, self.symbol("arrow.r"), small, top=TOP - 0.3)
+        widths = VGroup(
+            *(
+                self.bytes_each(record, part)
+                for record, part in ((facts["x"], x), (facts["x.type(torch.uint8)"], small))
+            )
+        )
+        self.play(code.highlight(sizes.marks["x"]), FadeOut(bars), FadeIn(x))
+        self.play(FadeIn(board[1]), TransformFromCopy(x.grid.values[0], small.grid.values[0]))
+        self.play(
+            TransformFromCopy(x.grid.values[1], small.grid.values[1]), FadeIn(small.grid.layers), FadeIn(small.label)
+        )
+        self.play(FadeIn(widths))
+        self.execute(code, output, sizes, sizes.marks["print_x"])
+        self.hold(1)
+
+        self.step(
+            "narrowing", "Converting to a narrower type changes values: fractions are cut off, big integers wrap."
+        )
+        code2, output2 = self.panels(conversions.code, bottom=SAFE_BOTTOM)
+        self.play(FadeOut(code), FadeOut(output), FadeOut(board), FadeOut(widths), FadeIn(code2))
+        self.add(output2)
+        cut = self.conversion(facts["y"], facts["y.int()"], "y", "y.int()")
+        wrap = self.conversion(facts["w"], facts["w.to(torch.uint8)"], "w", "w.to(torch.uint8)")
+        boards = [self.row(*cut, top=TOP), self.row(*wrap, top=TOP - 2.3)]
+        for (source, arrow, result), made, printing in ((cut, "y", "print_y"), (wrap, "w", "print_w")):
+            self.play(code2.highlight(conversions.marks[made]), FadeIn(source))
+            self.play(FadeIn(arrow), *self.flow(source.grid, result.grid), FadeIn(result.grid.layers))
+            self.play(FadeIn(result.label))
+            self.execute(code2, output2, conversions, conversions.marks[printing])
+            self.hold(1)
+
+        self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
+        n = TensorGrid(facts["n"], theme, cell=CELL)
+        mask = TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL)
+        picked = TensorGrid(facts["n[mask]"], theme, color=theme.selection, cell=CELL)
+        selected = picked.with_caption(theme, "n[mask]: a new tensor", "shape")
+        picked_caption = selected.label
+        column = VGroup(
+            n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
+        ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        column.move_to((CENTRE_X, TOP, 0), aligned_edge=UP)
+        self.play(code2.highlight(conversions.marks["n"]), *(FadeOut(board) for board in boards), FadeIn(column[0]))
+        self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
+        self.execute(code2, output2, conversions, conversions.marks["print_mask"])
+        chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
+        frames = VGroup(
+            *(
+                SurroundingRectangle(grid.cells[index], color=theme.selection, buff=0.05, stroke_width=5)
+                for index in chosen
+                for grid in (n, mask)
+            )
+        )
+        self.play(Create(frames))
+        self.play(
+            FadeIn(VGroup(*picked.cells)),
+            *(TransformFromCopy(n.values[index], picked.values[slot]) for slot, index in enumerate(chosen)),
+        )
+        self.play(FadeIn(picked_caption))
+        self.execute(code2, output2, conversions, conversions.marks["print_selected"])
+        self.hold(2)
+
+    def size_bars(self, facts: BasicsFacts) -> VGroup:
+        """One row per dtype: its name, one square per byte of element_size(), and the count."""
+        theme = self.theme
+        rows = VGroup()
+        index = 0
+        while f"dtypes[{index}]" in facts.extra:
+            name = ValueLabel(f"dtypes[{index}]", facts.extra[f"dtypes[{index}]"], theme.text, LABEL_SIZE)
+            size = facts.extra[f"dtypes[{index}].element_size"]
+            squares = VGroup(
+                *(
+                    Square(BYTE, color=theme.storage, stroke_width=2).set_fill(theme.storage, 0.35)
+                    for _ in range(int(size))
+                )
+            ).arrange(RIGHT, buff=0.04)
+            count = ValueLabel(f"dtypes[{index}].element_size", size, theme.storage, LABEL_SIZE)
+            rows.add(VGroup(name, squares, count))
+            index += 1
+        # Names in one column, squares from one left edge, so lengths compare at a glance.
+        name_width = max(row[0].width for row in rows)
+        for number, row in enumerate(rows):
+            row[0].move_to((0, -number * 0.62, 0), aligned_edge=LEFT)
+            row[1].move_to((name_width + 0.35, row[0].get_y(), 0), aligned_edge=LEFT)
+            row[2].next_to(row[1], RIGHT, buff=0.25)
+        heading = plain_text("dtype      bytes per element: element_size()", theme.muted, SMALL_SIZE + 1)
+        heading.next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
+        return VGroup(heading, rows).move_to((CENTRE_X, TOP - 0.1, 0), aligned_edge=UP)
+
+    def grid(self, record: TensorRecord, name: str, fact: str = "dtype") -> CaptionedGrid:
+        return TensorGrid(record, self.theme, cell=CELL).with_caption(self.theme, name, fact)
+
+    def bytes_each(self, record: TensorRecord, part: VGroup) -> VGroup:
+        """`element_size() N` under a captioned grid, N live: the bytes of each element."""
+        line = VGroup(
+            plain_text("element_size()", self.theme.muted, SMALL_SIZE + 2),
+            ValueLabel(f"{record.key}.element_size", record.element_size, self.theme.storage, LABEL_SIZE),
+        ).arrange(RIGHT, buff=0.15)
+        return line.next_to(part, DOWN, buff=0.2).align_to(part, LEFT)
+
+    def conversion(
+        self, source: TensorRecord, result: TensorRecord, left: str, right: str
+    ) -> tuple[CaptionedGrid, VMobject, CaptionedGrid]:
+        return self.grid(source, left), self.symbol("arrow.r"), self.grid(result, right)
+
+    def flow(self, source: TensorGrid, target: TensorGrid) -> list[Animation]:
+        """Each element of `source` turns into the element in the same place of `target`."""
+        return [TransformFromCopy(a, b) for a, b in zip(source.values, target.values, strict=True)]
+
+    def row(self, *parts: VMobject, top: float) -> VGroup:
+        return terms_row(*parts, centre_x=CENTRE_X, top=top, width=GRAPH_AREA.width - 0.2, gap=0.4)

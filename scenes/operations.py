@@ -1,0 +1,127 @@
+"""operations: the slides' creation ops and math ops, every result tensor and its shape live."""
+
+from manim import *
+
+from seminar_anim.model.basics import BasicsFacts, TensorRecord, operations_lesson
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.labels import ValueLabel, plain_text
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
+from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
+
+CELL = 0.6
+CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
+TOP = GRAPH_AREA.top - 0.5
+
+
+class OperationsScene(CodeGraphScene):
+    """Each operation as an equation of grids: operands, operator, result, each with its shape."""
+
+    def construct(self) -> None:
+        facts: BasicsFacts = self.facts or operations_lesson()
+        creation, math = facts.listings
+        theme = self.theme
+        code, output = self.panels(creation.code, bottom=SAFE_BOTTOM)
+
+        self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
+        self.play(FadeIn(self.title("Tensor operations", "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.add(output)
+        self.hold(2)
+
+        self.step("create", "ones and zeros take a shape; zeros_like copies the shape and dtype of a.")
+        a, b, c = (self.grid(facts[key], key) for key in ("a", "b", "c"))
+        board = self.row(a, b, c, gap=0.8)
+        for mark, grid in zip(("a", "b", "c"), board, strict=True):
+            self.play(code.highlight(creation.marks[mark]), FadeIn(grid, shift=0.2 * DOWN))
+        self.hold(1)
+
+        self.step("transpose", "a.t() turns rows into columns: the 3 by 2 tensor becomes 2 by 3.")
+        a_again, a_t = self.grid(facts["a"], "a"), self.grid(facts["a_t"], "a_t")
+        turned = self.row(a_again, self.symbol('arrow.r quad "t()"'), a_t)
+        self.play(code.highlight(creation.marks["a_t"]), FadeOut(board), FadeIn(turned[:2]))
+        self.play(TransformFromCopy(a_again.grid, a_t.grid), FadeIn(a_t.label))
+        self.execute(code, output, creation, creation.marks["print_shape"])
+        self.hold(1)
+
+        self.step("pointwise", "Pointwise operations act on each element; reductions like mean combine them all.")
+        code2, output2 = self.panels(math.code, bottom=SAFE_BOTTOM)
+        self.play(FadeOut(code), FadeOut(output), FadeOut(turned), FadeIn(code2))
+        self.add(output2)
+        source = self.grid(facts["a"], "a")
+        absolute = self.grid(facts["absolute_values"], "torch.abs(a)")
+        mean = self.grid(facts["mean_value"], "torch.mean(a)")
+        board = self.row(source, self.symbol("arrow.r"), absolute, self.symbol("arrow.r"), mean, gap=0.35)
+        self.play(code2.highlight(math.marks["abs"]), FadeIn(board[:2]))
+        self.play(TransformFromCopy(source.grid, absolute.grid), FadeIn(absolute.label))
+        self.play(code2.highlight(math.marks["mean"]), FadeIn(board[3]))
+        # A reduction: every element of a flows into the one number.
+        average = mean.grid.values[0]
+        self.play(
+            FadeIn(mean.grid.cells[0]),
+            *(FadeOut(value.copy(), target_position=average) for value in source.grid.values),
+        )
+        self.play(FadeIn(average, scale=1.5))
+        self.play(FadeIn(mean.label))
+        self.hold(1)
+
+        self.step("element-wise", "a + c and a * c pair up elements in the same positions: shapes must match.")
+        total = self.row(*self.equation(facts, "a", "+", "c", "s"), top=GRAPH_AREA.top)
+        product = self.row(*self.equation(facts, "a", "times", "c", "p"), top=TOP - 2.9)
+        self.play(code2.highlight(math.marks["s"]), FadeOut(board), FadeIn(total))
+        self.play(code2.highlight(math.marks["p"]), FadeIn(product))
+        self.hold(2)
+
+        self.step("matmul", "torch.mm multiplies matrices: (3, 2) times (2, 3); the inner sizes must agree.")
+        product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
+        self.play(code2.highlight(math.marks["z"]), FadeOut(total), FadeOut(product), FadeIn(product_board))
+        rule = VGroup(
+            plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
+            ValueLabel("a.shape", facts["a"].shape_text, theme.text, STRIP_SIZE),
+            self.symbol("times"),
+            ValueLabel("c.t().shape", facts["c.t()"].shape_text, theme.text, STRIP_SIZE),
+            self.symbol("arrow.r"),
+            ValueLabel("z.shape", facts["z"].shape_text, theme.selection, STRIP_SIZE),
+        ).arrange(RIGHT, buff=0.2)
+        rule.next_to(product_board, DOWN, buff=0.6).set_x(CENTRE_X)
+        self.play(FadeIn(rule, shift=0.1 * UP))
+        self.execute(code2, output2, math, math.marks["print_mean"])
+        self.hold(1)
+
+        self.step("broadcast", "a + tensor([1, 2]): the row is stretched over every row of a, then added.")
+        added = self.grid(facts["row"], "torch.tensor([1, 2])")
+        stretched = TensorGrid(facts["row.expand"], theme, theme.selection, CELL)
+        expanded = stretched.with_caption(theme, "stretched")
+        result = self.grid(facts["broadcasting"], "broadcasting")
+        board = self.row(
+            self.grid(facts["a"], "a"), self.symbol("+"), expanded, self.symbol("="), result, top=TOP - 1.1
+        )
+        added.next_to(stretched, UP, buff=0.3)
+        self.play(
+            code2.highlight(math.marks["broadcasting"]),
+            FadeOut(product_board),
+            FadeOut(rule),
+            FadeIn(board[:2]),
+            FadeIn(added),
+        )
+        for index in range(facts["a"].shape[0]):
+            self.play(TransformFromCopy(added.grid, stretched.row(index)), run_time=0.6)
+        self.play(FadeIn(expanded.label), FadeIn(board[3]))
+        self.play(FadeIn(result, shift=0.2 * LEFT))
+        self.execute(code2, output2, math, math.marks["print_broadcasting"])
+        self.hold(2)
+
+    def grid(self, record: TensorRecord, name: str) -> CaptionedGrid:
+        """A result tensor's grid with its code name and live shape beneath."""
+        grid = TensorGrid(record, self.theme, cell=CELL)
+        return grid.with_caption(self.theme, name)
+
+    def equation(self, facts: BasicsFacts, left: str, operator: str, right: str, result: str) -> list[VMobject]:
+        return [
+            self.grid(facts[left], left),
+            self.symbol(operator),
+            self.grid(facts[right], right),
+            self.symbol("="),
+            self.grid(facts[result], result),
+        ]
+
+    def row(self, *parts: VMobject, gap: float = 0.3, top: float = TOP) -> VGroup:
+        return terms_row(*parts, centre_x=CENTRE_X, top=top, width=GRAPH_AREA.width - 0.2, gap=gap)

@@ -1,0 +1,133 @@
+"""A tensor as a grid of cells with its values: a row, a matrix, or matrices stacked front to back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from manim import BLACK, DOWN, LEFT, RIGHT, UP, WHITE, Rectangle, VGroup, VMobject, interpolate_color
+
+from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.theme import SMALL_SIZE, Theme
+
+if TYPE_CHECKING:
+    from seminar_anim.model.basics import TensorRecord
+
+CELL = 0.55
+DEPTH_SHIFT = (0.28, 0.22)  # how far each matrix further back sits, right and up
+
+
+class TensorGrid(VGroup):
+    """A `TensorRecord` drawn as cells: `cells[i]` and `values[i]` are element i in row-major order.
+
+    A scalar is one cell, a vector one row, a matrix a grid; a 3-d tensor draws its
+    matrices as layers, the first in front; with `vertical`, a vector is a column. With
+    `shade`, each cell is filled with the grey of its value (0 black, 1 white), as pixels are.
+    """
+
+    def __init__(
+        self,
+        record: TensorRecord,
+        theme: Theme,
+        color: str | None = None,
+        cell: float = CELL,
+        shade: bool = False,
+        show_values: bool = True,
+        width: float | None = None,
+        vertical: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.record = record
+        color = color or theme.storage
+        rows, columns = _grid_shape(record.shape)
+        if vertical and len(record.shape) == 1:  # a vector drawn as a column
+            rows, columns = columns, rows
+        layers = len(record.values) // (rows * columns)
+        width = width or cell  # cells can be wider than tall, for long numbers
+        size = min(26.0, 40 * cell)
+        self.cells: list[VMobject] = [VMobject()] * len(record.values)
+        self.values: list[ValueLabel] = []
+        self.layers = VGroup()
+        for layer in reversed(range(layers)):  # back layers first, so the front one is drawn on top
+            group = VGroup()
+            for index in range(layer * rows * columns, (layer + 1) * rows * columns):
+                row, column = divmod(index - layer * rows * columns, columns)
+                box = Rectangle(width=width, height=cell, color=color, stroke_width=2)
+                fill = theme.panel
+                if shade:
+                    fill = interpolate_color(BLACK, WHITE, float(record.values[index])).to_hex()
+                box.set_fill(fill, opacity=1)
+                box.move_to((column * width + layer * DEPTH_SHIFT[0], -row * cell + layer * DEPTH_SHIFT[1], 0.0))
+                self.cells[index] = box
+                group.add(box)
+            self.layers.add(group)
+        self.add(self.layers)
+        if not show_values:
+            return
+        for index, value in enumerate(record.values):
+            ink = theme.text
+            if shade:
+                ink = "#000000" if float(value) > 0.45 else "#ffffff"
+            label = ValueLabel(record.element_key(index), value, ink, size)
+            if label.width > width * 0.9:
+                label.scale_to_fit_width(width * 0.9)
+            # Above the filled cells whatever order they are added to a scene in.
+            self.values.append(label.move_to(self.cells[index]).set_z_index(1))
+        # Only the front matrix shows its numbers: the ones behind are hidden by it.
+        self.add(*self.values[: rows * columns])
+
+    def caption(self, theme: Theme, text: str, fact: str = "shape") -> VGroup:
+        return tensor_caption(self.record, theme, text, fact)
+
+    def with_caption(self, theme: Theme, text: str, fact: str = "shape") -> CaptionedGrid:
+        """The grid with its caption below, as one group."""
+        label = self.caption(theme, text, fact).next_to(self, DOWN, buff=0.15)
+        return CaptionedGrid(self, label.align_to(self, LEFT))
+
+    def row(self, index: int) -> VGroup:
+        """The cells and values of row `index` of the front matrix."""
+        _, columns = _grid_shape(self.record.shape)
+        picked = range(index * columns, (index + 1) * columns)
+        return VGroup(*(self.cells[i] for i in picked), *(self.values[i] for i in picked if i < len(self.values)))
+
+
+class CaptionedGrid(VGroup):
+    """A tensor grid and, below it, its caption: the name in the code and one live fact."""
+
+    def __init__(self, grid: TensorGrid, label: VGroup, **kwargs: Any) -> None:
+        super().__init__(grid, label, **kwargs)
+        self.grid = grid
+        self.label = label
+
+
+def tensor_caption(record: TensorRecord, theme: Theme, text: str, fact: str = "shape") -> VGroup:
+    """`text` (the tensor's name in the code) and one live fact of it, "shape" or "dtype", or none."""
+    size = SMALL_SIZE + 3
+    parts = VGroup(code_text(text, theme, size, theme.text))
+    if fact:
+        value = record.shape_text if fact == "shape" else record.dtype
+        parts.add(ValueLabel(f"{record.key}.{fact}", value, theme.muted, size + 2))
+    return parts.arrange(RIGHT, buff=0.15)
+
+
+def _grid_shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    """Rows and columns of one drawn matrix: a scalar and a vector are one row."""
+    if not shape:
+        return 1, 1
+    if len(shape) == 1:
+        return 1, shape[0]
+    return shape[-2], shape[-1]
+
+
+def terms_row(*parts: VMobject, centre_x: float, top: float, width: float, gap: float = 0.3) -> VGroup:
+    """An equation of captioned grids and symbols: grids top-aligned, each symbol at the grids'
+    middle height, the whole row centred on `centre_x` below `top` and no wider than `width`."""
+    board = VGroup(*parts).arrange(RIGHT, buff=gap, aligned_edge=UP)
+    grids = [part.grid for part in parts if isinstance(part, CaptionedGrid)]
+    middle = min(grid.get_center()[1] for grid in grids) if grids else board.get_center()[1]
+    for part in parts:
+        if not isinstance(part, CaptionedGrid):
+            part.set_y(middle)
+    if board.width > width:
+        board.scale_to_fit_width(width)
+    return board.move_to((centre_x, top, 0.0), aligned_edge=UP)
