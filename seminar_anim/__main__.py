@@ -2,4 +2,6 @@
 
 from seminar_anim.cli import main
 
-main()
+# Guarded: --jobs starts worker processes with 'spawn', which import this module again.
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,9 @@ import click
 
 from seminar_anim import __version__
 from seminar_anim.catalogue import SCENES, SceneSpec, find_scene
+from seminar_anim.course import COURSE_TITLE
 from seminar_anim.errors import USER_ERRORS, UnknownSceneError
+from seminar_anim.jobs import Outcome, default_jobs, failure_line, summary
 from seminar_anim.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
 
 
@@ -105,15 +108,65 @@ def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...]
         click.echo(f"  print -> {line}")
 
 
+def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by `render` and `course`: the picture, where it goes, how many at once."""
+    options = [
+        click.option(
+            "--quality",
+            type=click.Choice(list(QUALITIES)),
+            default="low",
+            show_default=True,
+            help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
+        ),
+        click.option(
+            "--theme",
+            type=click.Choice(THEMES),
+            default="dark",
+            show_default=True,
+            help="dark for video, light for white slides.",
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=default_jobs(),
+            show_default="the number of CPU cores",
+            help="Scenes rendered at once, each in a process of its own; 1 renders in this process.",
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Render even when the outputs are up to date (same code, values, options and tool versions).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _out_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("media"),
+        show_default=True,
+        help=f"Folder for the outputs: {what}.",
+    )
+
+
+def _report(outcomes: list[Outcome], started: float, paths: list[Path] | None = None) -> None:
+    """The paths written on stdout (each scene's, unless given); on stderr the summary, and one
+    line naming each failed scene and its error, with exit status 1."""
+    for path in paths if paths is not None else [path for outcome in outcomes for path in outcome.paths]:
+        click.echo(str(path))
+    click.echo(summary(outcomes, time.monotonic() - started), err=True)
+    failed = failure_line(outcomes)
+    if failed is not None:
+        click.echo(f"error: {failed}", err=True)
+        sys.exit(1)
+
+
 @main.command("render")
 @click.argument("names", nargs=-1, required=True)
-@click.option(
-    "--quality",
-    type=click.Choice(list(QUALITIES)),
-    default="low",
-    show_default=True,
-    help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
-)
 @click.option(
     "--format",
     "format_",
@@ -128,26 +181,23 @@ def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...]
     help="Transparent background for slide overlays (webm gives VP9 with alpha; mp4 becomes mov).",
 )
 @click.option(
-    "--theme",
-    type=click.Choice(THEMES),
-    default="dark",
-    show_default=True,
-    help="dark for video, light for white slides.",
+    "--slides",
+    is_flag=True,
+    help="Also write a poster PNG per step (the last frame of its clip, RGBA when transparent) "
+    "and slides.json listing each step's clip, poster and duration.",
 )
+@_output_options
 @_lesson_options
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("media"),
-    show_default=True,
-    help="Folder for the outputs: OUT/NAME/QUALITY_THEME/.",
-)
+@_out_option("OUT/NAME/QUALITY_THEME/")
 def render_command(
     names: tuple[str, ...],
     quality: str,
     format_: str,
     transparent: bool,
+    slides: bool,
     theme: str,
+    jobs: int,
+    force: bool,
     device: str,
     expr: str | None,
     at: tuple[str, ...],
@@ -156,16 +206,55 @@ def render_command(
     """Render the scenes NAMES (see `seminar-anim list`) and print the paths written.
 
     Each render writes the video, one clip per step in sections/, the subtitles (.srt) and
-    the manifest of every value shown. Files are replaced only once complete.
+    the manifest of every value shown. Files are replaced only once complete. A scene whose
+    inputs did not change since its last render is reported up to date and not rendered
+    again. A scene that fails is reported at the end, the others still render, and the
+    exit status is 1.
     """
-    from seminar_anim.render import render_scene
+    from seminar_anim.jobs import RenderJob, run_renders
 
+    started = time.monotonic()
     lesson = LessonOptions(device=device, expr=expr, at=at)
     options = RenderOptions(quality=quality, format=format_, transparent=transparent, theme=theme, out=out)
     with _user_errors():
         specs = _specs(names, lesson)
-        for index, spec in enumerate(specs, start=1):
-            click.echo(f"[{index}/{len(specs)}] {spec.name}", err=True)
-            written = render_scene(spec, lesson, options, progress=lambda line: click.echo(f"  {line}", err=True))
-            for path in written:
-                click.echo(str(path))
+        render_jobs = [RenderJob(spec, lesson, options, slides=slides, force=force) for spec in specs]
+        outcomes = run_renders(render_jobs, jobs, lambda line: click.echo(line, err=True))
+    _report(outcomes, started)
+
+
+@main.command("course")
+@click.argument("names", nargs=-1)
+@_output_options
+@click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    help="Where PyTorch computes the values: auto uses CUDA when present, else the CPU.",
+)
+@click.option(
+    "--title", default=COURSE_TITLE, show_default=True, help="The course title, on the title card and thumbnail."
+)
+@_out_option("OUT/course/QUALITY_THEME/, and each scene in OUT/NAME/QUALITY_THEME/")
+def course_command(
+    names: tuple[str, ...], quality: str, theme: str, jobs: int, force: bool, device: str, title: str, out: Path
+) -> None:
+    """Render every scene (or NAMES) and join them, in seminar order, into one course video.
+
+    Writes course.mp4 (a title card, then each scene as a chapter embedded in the MP4),
+    chapters.txt (YouTube's "0:00 Title" lines for the description), course.srt (every
+    step's subtitle at its place in the course), thumbnail.png (1280x720) and course.json
+    (each part's offset). Up-to-date scenes and an up-to-date course are not rendered again.
+    """
+    from seminar_anim.course import build_course
+
+    started = time.monotonic()
+    lesson = LessonOptions(device=device)
+    options = RenderOptions(quality=quality, theme=theme, out=out)
+    with _user_errors():
+        specs = _specs(names, lesson) if names else list(SCENES)
+        result = build_course(
+            specs, lesson, options, lambda line: click.echo(line, err=True), title=title, workers=jobs, force=force
+        )
+    _report(result.outcomes, started, result.paths)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seminar_anim.cache import KEY_FILE, key_record, render_key, stored_key
 from seminar_anim.catalogue import SceneSpec
 from seminar_anim.errors import OutputError
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
+from seminar_anim.slides import SLIDES_INDEX, write_slides
 
 Progress = Callable[[str], None]
 TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
@@ -97,28 +99,86 @@ def manim_settings(settings: dict[str, Any]) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What one render call left on disk, and whether it was already up to date."""
+
+    paths: list[Path]
+    up_to_date: bool = False
+
+
 def render_scene(
     spec: SceneSpec,
     lesson: LessonOptions,
     options: RenderOptions,
     progress: Progress | None = None,
-) -> list[Path]:
-    """Render one scene and return the paths written; earlier outputs survive any failure."""
+    *,
+    slides: bool = False,
+    force: bool = False,
+) -> Rendered:
+    """Render one scene unless its outputs are up to date; earlier outputs survive any failure.
+
+    `slides` adds a poster PNG per step and slides.json; `force` renders even when the
+    render key (see seminar_anim.cache) matches the one stored beside the outputs.
+    """
     say = progress or (lambda _line: None)
     plan = plan_render(spec, options)
-    if plan.note:
-        say(f"note: {plan.note}")
+    check_slides(plan, slides)
     facts, manifest = spec.compute(lesson)
     for note in manifest.notes:
         say(f"note: {note}")
+    key = render_key(spec, lesson, options, manifest)
+    if not force and _is_current(plan, key):
+        if slides and not (plan.folder / SLIDES_INDEX).exists():
+            say("up to date; adding the slide posters")
+            return Rendered(_add_slides(plan), up_to_date=True)
+        say(f"up to date: {plan.primary}")
+        return Rendered(files_under(plan.folder), up_to_date=True)
+    if plan.note:
+        say(f"note: {plan.note}")
+    started = time.monotonic()
+    record = key_record(key, spec, options)
     scene_class = spec.load_scene()
+    written = render_facts(scene_class, facts, plan, options, say, manifest=manifest, record=record, slides=slides)
+    say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
+    return Rendered(written)
+
+
+def is_up_to_date(spec: SceneSpec, lesson: LessonOptions, options: RenderOptions) -> bool:
+    """Whether the stored render matches the current inputs; computes the manifest, loads no manim."""
+    plan = plan_render(spec, options)
+    _, manifest = spec.compute(lesson)
+    return _is_current(plan, render_key(spec, lesson, options, manifest))
+
+
+def check_slides(plan: RenderPlan, slides: bool) -> None:
+    if slides and plan.extension == "png":
+        raise OutputError("--slides needs a video format (mp4, webm, mov or gif): a PNG has no steps to clip")
+
+
+def _is_current(plan: RenderPlan, key: str) -> bool:
+    return stored_key(plan.folder) == key and plan.primary.exists()
+
+
+def render_facts(
+    scene_class: Any,
+    facts: Any,
+    plan: RenderPlan,
+    options: RenderOptions,
+    say: Progress,
+    *,
+    manifest: Manifest | None = None,
+    record: str | None = None,
+    slides: bool = False,
+) -> list[Path]:
+    """Render `scene_class` on `facts` into plan.folder, swapped in only once every file is complete."""
     started = time.monotonic()
 
     def on_step_end(_scene: Any, index: int, name: str) -> None:
         say(f"step {index + 1} {name} done ({time.monotonic() - started:.1f} s)")
 
     plan.folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{spec.name}-", dir=plan.folder.parent) as staging_name:
+    with tempfile.TemporaryDirectory(prefix=f".{plan.stem}-", dir=plan.folder.parent) as staging_name:
         staging = Path(staging_name)
         media = staging / "manim"
         with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
@@ -126,10 +186,30 @@ def render_scene(
             scene.render()
         built = staging / "out"
         _collect(media, plan, built, options.theme)
-        (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
-        written = _publish(built, plan.folder, staging)
-    say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
-    return written
+        if manifest is not None:
+            (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        if slides:
+            write_slides(built, plan.stem)
+        if record is not None:
+            (built / KEY_FILE).write_text(record, encoding="utf-8")
+        return publish(built, plan.folder, staging)
+
+
+def _add_slides(plan: RenderPlan) -> list[Path]:
+    """Posters for an up-to-date render: a linked copy of its folder gains them, then is swapped in."""
+    with tempfile.TemporaryDirectory(prefix=f".{plan.stem}-", dir=plan.folder.parent) as staging_name:
+        staging = Path(staging_name)
+        built = staging / "out"
+        shutil.copytree(plan.folder, built, copy_function=_link_or_copy)
+        write_slides(built, plan.stem)
+        return publish(built, plan.folder, staging)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
@@ -228,7 +308,7 @@ def _find_one(media: Path, name: str) -> Path:
     return found[0]
 
 
-def _publish(built: Path, folder: Path, staging: Path) -> list[Path]:
+def publish(built: Path, folder: Path, staging: Path) -> list[Path]:
     """Swap the finished folder in for the previous one: never a mix of two renders' files."""
     previous = staging / "previous"
     if folder.exists():
@@ -239,6 +319,10 @@ def _publish(built: Path, folder: Path, staging: Path) -> list[Path]:
         if previous.exists():
             os.replace(previous, folder)
         raise
+    return files_under(folder)
+
+
+def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 

@@ -1,0 +1,316 @@
+"""The course video: a title card and every scene in seminar order, joined with chapters and subtitles."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from seminar_anim import __version__
+from seminar_anim.cache import digest, package_digest, stored_key
+from seminar_anim.catalogue import SceneSpec
+from seminar_anim.errors import OutputError
+from seminar_anim.jobs import Outcome, RenderJob, Say, run_renders
+from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
+
+COURSE_TITLE = "PyTorch seminar — Day 1"
+MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
+RECORD = "course.json"
+THUMBNAIL_SCENE = "autograd"  # the headline frame; the last scene's when autograd is not in the course
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One part's video, measured from its packets in its stream's time base."""
+
+    path: Path
+    signature: tuple[object, ...]  # what must match for packets to be joined without re-encoding
+    time_base: Fraction
+    start: int  # the first presentation timestamp
+    length: int  # from the first frame's start to the last frame's end
+
+    @property
+    def seconds(self) -> Fraction:
+        return self.length * self.time_base
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: int  # in the joined video's time base
+    end: int
+
+
+@dataclass(frozen=True)
+class CourseResult:
+    outcomes: list[Outcome]  # one per scene
+    paths: list[Path]  # empty when a scene failed
+    up_to_date: bool = False
+
+
+def course_folder(options: RenderOptions) -> Path:
+    return options.out / "course" / f"{QUALITIES[options.quality].tag}_{options.theme}"
+
+
+def chapter_title(name: str) -> str:
+    """A scene's CLI name as a chapter title: 'autograd-basics' -> 'Autograd basics'."""
+    return name.replace("-", " ").capitalize()
+
+
+def build_course(
+    specs: list[SceneSpec],
+    lesson: LessonOptions,
+    options: RenderOptions,
+    say: Say,
+    *,
+    title: str = COURSE_TITLE,
+    workers: int = 1,
+    force: bool = False,
+    min_chapter: float = MIN_CHAPTER_SECONDS,
+) -> CourseResult:
+    """Render the scenes (skipping up-to-date ones), then join them unless the course is up to date.
+
+    The title card opens the first chapter, so every chapter is one scene. Everything is
+    staged in a hidden folder and swapped in whole, like a render.
+    """
+    options = RenderOptions(quality=options.quality, theme=options.theme, out=options.out)  # MP4, opaque
+    outcomes = run_renders([RenderJob(spec, lesson, options, force=force) for spec in specs], workers, say)
+    if any(outcome.error is not None for outcome in outcomes):
+        return CourseResult(outcomes, [])
+
+    from seminar_anim.render import files_under, plan_render, publish
+
+    plans = [plan_render(spec, options) for spec in specs]
+    key = digest(
+        {
+            "seminar-anim": __version__,
+            "package": package_digest(),
+            "parts": [[spec.name, stored_key(plan.folder)] for spec, plan in zip(specs, plans, strict=True)],
+            "title": title,
+            "options": [options.quality, options.theme],
+            "min_chapter": min_chapter,
+        }
+    )
+    folder = course_folder(options)
+    if not force and stored_key(folder, RECORD) == key and (folder / "course.mp4").exists():
+        say(f"course up to date: {folder / 'course.mp4'}")
+        return CourseResult(outcomes, files_under(folder), up_to_date=True)
+
+    started = time.monotonic()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".course-", dir=folder.parent) as staging_name:
+        staging = Path(staging_name)
+        built = staging / "out"
+        built.mkdir()
+        titles = [chapter_title(spec.name) for spec in specs]
+        say("course: title card")
+        card = _render_title_card(title, titles, options, staging / "title", lambda line: say(f"  course: {line}"))
+        videos = [card, *(plan.primary for plan in plans)]
+        subtitles = [card.with_suffix(".srt"), *(plan.folder / f"{plan.stem}.srt" for plan in plans)]
+        clips = [measure(video) for video in videos]
+        check_joinable(clips)
+        offsets = _offsets(clips)
+        chapters = chapter_marks(titles, offsets[1:], offsets[-1] + clips[-1].length)
+        check_chapters(chapters, clips[0].time_base, min_chapter)
+        say(f"course: joining {len(clips)} parts")
+        join(clips, built / "course.mp4", chapters, title)
+        (built / "chapters.txt").write_text(youtube_chapters(chapters, clips[0].time_base), encoding="utf-8")
+        (built / "course.srt").write_text(shifted_subtitles(subtitles, clips, offsets), encoding="utf-8")
+        pick = next((plan for spec, plan in zip(specs, plans, strict=True) if spec.name == THUMBNAIL_SCENE), plans[-1])
+        _write_thumbnail(pick.primary, title, options.theme, built / "thumbnail.png")
+        parts = [("title card", None), *((spec.name, plan.primary) for spec, plan in zip(specs, plans, strict=True))]
+        record = _record(key, title, options, parts, clips, offsets, chapters)
+        (built / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written = publish(built, folder, staging)
+    if len(chapters) < 3:
+        say(f"note: YouTube shows chapters only for 3 or more; this course has {len(chapters)}")
+    say(f"course: wrote {folder / 'course.mp4'} in {time.monotonic() - started:.1f} s")
+    return CourseResult(outcomes, written)
+
+
+def _render_title_card(title: str, chapters: list[str], options: RenderOptions, folder: Path, say: Say) -> Path:
+    from seminar_anim.render import RenderPlan, render_facts
+    from seminar_anim.titlecard import TitleCard, TitleCardScene
+
+    plan = RenderPlan(folder=folder, stem="title", extension="mp4", note=None)
+    render_facts(TitleCardScene, TitleCard(title, tuple(chapters)), plan, options, say)
+    return plan.primary
+
+
+def measure(video: Path) -> Clip:
+    import av
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        codec = stream.codec_context
+        assert stream.time_base is not None
+        signature = (
+            codec.name,
+            codec.width,
+            codec.height,
+            codec.pix_fmt,
+            str(stream.average_rate),
+            str(stream.time_base),
+            bytes(codec.extradata or b""),
+        )
+        starts, ends = [], []
+        for packet in container.demux(stream):
+            if packet.pts is None or packet.dts is None:
+                continue
+            starts.append(packet.pts)
+            ends.append(packet.pts + (packet.duration or 0))
+    if not starts:
+        raise RuntimeError(f"{video} holds no video")
+    return Clip(video, signature, Fraction(stream.time_base), min(starts), max(ends) - min(starts))
+
+
+def check_joinable(clips: list[Clip]) -> None:
+    """Packets join without re-encoding only when every part was encoded alike."""
+    first = clips[0]
+    for clip in clips[1:]:
+        if clip.signature != first.signature:
+            raise OutputError(
+                f"{clip.path} was encoded differently from {first.path} "
+                f"({clip.signature[:6]} against {first.signature[:6]}); run the course again with --force"
+            )
+
+
+def _offsets(clips: list[Clip]) -> list[int]:
+    """Where each part starts in the joined video: the sum of the lengths before it."""
+    offsets, total = [], 0
+    for clip in clips:
+        offsets.append(total)
+        total += clip.length
+    return offsets
+
+
+def chapter_marks(titles: list[str], starts: list[int], end: int) -> list[Chapter]:
+    """One chapter per scene; the first starts at 0, so it includes the title card before it."""
+    bounds = [0, *starts[1:], end]
+    return [Chapter(title, bounds[index], bounds[index + 1]) for index, title in enumerate(titles)]
+
+
+def check_chapters(chapters: list[Chapter], time_base: Fraction, min_chapter: float) -> None:
+    for chapter in chapters:
+        seconds = (chapter.end - chapter.start) * time_base
+        if seconds < min_chapter:
+            raise OutputError(
+                f"chapter {chapter.title!r} would last {float(seconds):.1f} s, but YouTube ignores chapter lists "
+                f"with a chapter under {min_chapter:g} s; leave that scene out or lengthen it"
+            )
+
+
+def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str) -> None:
+    """Copy every part's packets into one MP4, shifted to its offset, with the chapters embedded.
+
+    MP4 keeps chapters twice: a QuickTime chapter track and a Nero `chpl` box (FFmpeg's
+    muxer writes both), in milliseconds.
+    """
+    import av
+
+    time_base = clips[0].time_base
+    with av.open(str(target), "w") as output, av.open(str(clips[0].path)) as first:
+        output.metadata["title"] = title
+        stream = output.add_stream_from_template(first.streams.video[0])
+        output.set_chapters(
+            [
+                {
+                    "id": number,
+                    "start": chapter.start,
+                    "end": chapter.end,
+                    "time_base": time_base,
+                    "metadata": {"title": chapter.title},
+                }
+                for number, chapter in enumerate(chapters, start=1)
+            ]
+        )
+        offset = 0
+        for clip in clips:
+            with av.open(str(clip.path)) as source:
+                video = source.streams.video[0]
+                shift = offset - clip.start
+                for packet in source.demux(video):
+                    if packet.pts is None or packet.dts is None:
+                        continue  # the demuxer's flushing packet
+                    packet.pts += shift
+                    packet.dts += shift
+                    packet.stream = stream
+                    output.mux(packet)
+            offset += clip.length
+
+
+def youtube_chapters(chapters: list[Chapter], time_base: Fraction) -> str:
+    """'0:00 Title' lines for a YouTube description: whole seconds, rounded down so a chapter
+    never opens after its scene has begun."""
+    return "".join(f"{_stamp(int(chapter.start * time_base))} {chapter.title}\n" for chapter in chapters)
+
+
+def _stamp(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def shifted_subtitles(files: list[Path], clips: list[Clip], offsets: list[int]) -> str:
+    """Every part's cues moved to where the part starts, each kept inside its part."""
+    import srt
+
+    cues = []
+    for path, clip, offset in zip(files, clips, offsets, strict=True):
+        start = _delta(offset * clip.time_base)
+        end = _delta((offset + clip.length) * clip.time_base)
+        for cue in srt.parse(path.read_text(encoding="utf-8")):
+            cue.start = min(cue.start + start, end)
+            cue.end = min(cue.end + start, end)
+            cues.append(cue)
+    return str(srt.compose(cues))
+
+
+def _delta(seconds: Fraction) -> timedelta:
+    return timedelta(microseconds=round(seconds * 1_000_000))
+
+
+def _write_thumbnail(video: Path, title: str, theme: str, target: Path) -> None:
+    from seminar_anim.slides import last_frame
+    from seminar_anim.titlecard import thumbnail
+
+    thumbnail(last_frame(video), title, theme).save(target)
+
+
+def _record(
+    key: str,
+    title: str,
+    options: RenderOptions,
+    parts: list[tuple[str, Path | None]],
+    clips: list[Clip],
+    offsets: list[int],
+    chapters: list[Chapter],
+) -> dict[str, Any]:
+    time_base = clips[0].time_base
+    return {
+        "key": key,
+        "title": title,
+        "quality": options.quality,
+        "theme": options.theme,
+        "duration": float((offsets[-1] + clips[-1].length) * time_base),
+        "time_base": str(time_base),
+        "parts": [
+            {
+                "name": name,
+                "video": None if source is None else str(source),
+                "offset": float(offset * time_base),
+                "offset_pts": offset,
+                "duration": float(clip.seconds),
+            }
+            for (name, source), clip, offset in zip(parts, clips, offsets, strict=True)
+        ],
+        "chapters": [
+            {"title": chapter.title, "start": float(chapter.start * time_base), "end": float(chapter.end * time_base)}
+            for chapter in chapters
+        ],
+    }

@@ -1,0 +1,166 @@
+"""Render several scenes, each in a process of its own when --jobs allows, with one progress display."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seminar_anim.catalogue import SceneSpec
+from seminar_anim.errors import UserError
+from seminar_anim.options import LessonOptions, RenderOptions
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One scene to render, with everything a fresh process needs to render it."""
+
+    spec: SceneSpec
+    lesson: LessonOptions
+    options: RenderOptions
+    slides: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one job ended: the files it left, or the one-line error that stopped it."""
+
+    name: str
+    paths: tuple[Path, ...] = ()
+    up_to_date: bool = False
+    error: str | None = None
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def run_renders(jobs: list[RenderJob], workers: int, say: Say) -> list[Outcome]:
+    """Render every job and return their outcomes in order; a failing scene never stops the others.
+
+    Options are checked and manifests computed here first, so a mistake (an impossible
+    format, a missing CUDA device) raises its UserError before anything renders. Up-to-date
+    scenes are answered here too. Manim's configuration is global to a process, so with
+    `workers` > 1 each remaining scene renders in a fresh process of its own ('spawn'), and
+    its progress lines come back through a queue.
+    """
+    from seminar_anim.render import check_slides, plan_render
+
+    for job in jobs:
+        check_slides(plan_render(job.spec, job.options), job.slides)
+    fresh = [not job.force and _is_fresh(job) for job in jobs]
+    outcomes: dict[int, Outcome] = {}
+    labels = {index: f"[{index + 1}/{len(jobs)}] {job.spec.name}" for index, job in enumerate(jobs)}
+    remote = [index for index, job in enumerate(jobs) if not fresh[index]]
+    if workers <= 1 or len(remote) <= 1:
+        remote = []
+    for index, job in enumerate(jobs):
+        if index not in remote:
+            say(labels[index])
+            outcomes[index] = _render_one(job, _prefixed(say, job.spec.name))
+    if remote:
+        outcomes.update(_render_in_processes({index: jobs[index] for index in remote}, workers, labels, say))
+    return [outcomes[index] for index in range(len(jobs))]
+
+
+def _is_fresh(job: RenderJob) -> bool:
+    from seminar_anim.render import is_up_to_date
+
+    try:
+        return is_up_to_date(job.spec, job.lesson, job.options)
+    except UserError:
+        raise
+    except Exception:  # a broken scene: its own render reports the error, after the others
+        return False
+
+
+def _prefixed(say: Say, name: str) -> Say:
+    return lambda line: say(f"  {name}: {line}")
+
+
+def _render_one(job: RenderJob, progress: Say) -> Outcome:
+    from seminar_anim.render import render_scene
+
+    try:
+        rendered = render_scene(job.spec, job.lesson, job.options, progress, slides=job.slides, force=job.force)
+    except Exception as error:  # reported at the end; the other scenes go on
+        return Outcome(job.spec.name, error=_one_line(error))
+    return Outcome(job.spec.name, tuple(rendered.paths), up_to_date=rendered.up_to_date)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, UserError):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+_queue: Any = None  # the progress queue, in a worker process
+
+
+def _start_worker(queue: Any) -> None:
+    global _queue
+    _queue = queue
+
+
+def _render_in_worker(index: int, job: RenderJob) -> Outcome:
+    _queue.put((index, None))
+    return _render_one(job, lambda line: _queue.put((index, line)))
+
+
+def _render_in_processes(
+    jobs: dict[int, RenderJob], workers: int, labels: dict[int, str], say: Say
+) -> dict[int, Outcome]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    names = {index: job.spec.name for index, job in jobs.items()}
+
+    def relay() -> None:
+        while (message := queue.get()) is not None:
+            index, line = message
+            say(labels[index] if line is None else f"  {names[index]}: {line}")
+
+    listener = threading.Thread(target=relay, daemon=True)
+    listener.start()
+    outcomes: dict[int, Outcome] = {}
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(jobs)), mp_context=context, initializer=_start_worker, initargs=(queue,)
+        ) as pool:
+            futures: dict[int, Future[Outcome]] = {
+                index: pool.submit(_render_in_worker, index, job) for index, job in jobs.items()
+            }
+            for index, future in futures.items():
+                try:
+                    outcomes[index] = future.result()
+                except Exception as error:  # the worker itself died (killed, out of memory)
+                    outcomes[index] = Outcome(names[index], error=_one_line(error))
+    finally:
+        # The pool has shut down, and a worker flushes its queue before it exits: None comes last.
+        queue.put(None)
+        listener.join(timeout=5)
+    return outcomes
+
+
+def summary(outcomes: list[Outcome], seconds: float) -> str:
+    rendered = sum(1 for outcome in outcomes if outcome.error is None and not outcome.up_to_date)
+    current = sum(1 for outcome in outcomes if outcome.up_to_date)
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    return f"{rendered} rendered, {current} up to date, {len(failed)} failed in {seconds:.1f} s"
+
+
+def failure_line(outcomes: list[Outcome]) -> str | None:
+    """One line naming each failed scene and its error, or None when none failed."""
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    if not failed:
+        return None
+    each = "; ".join(f"{outcome.name} ({outcome.error})" for outcome in failed)
+    return f"{len(failed)} of {len(outcomes)} scenes failed: {each}"

@@ -1,0 +1,64 @@
+"""Slide-deck outputs: a poster PNG per step (the last frame of its clip) and a slides.json index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SLIDES_INDEX = "slides.json"
+
+
+def last_frame(video: Path) -> Any:
+    """The last frame of `video` as a PIL image, decoded (so exactly what the clip ends on).
+
+    RGBA when the video carries alpha. FFmpeg's own VP9 decoder drops the alpha plane
+    that WebM stores beside each frame; libvpx decodes it.
+    """
+    import av
+    from PIL import Image
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        alpha = stream.metadata.get("alpha_mode") == "1" or stream.codec_context.pix_fmt in ("argb", "rgba", "yuva420p")
+        decoder = av.CodecContext.create("libvpx-vp9", "r") if alpha and stream.codec_context.name == "vp9" else None
+        last = None
+        for packet in container.demux(stream):
+            frames = decoder.decode(packet) if decoder is not None else packet.decode()
+            for frame in frames:
+                last = frame
+    if last is None:
+        raise RuntimeError(f"{video} holds no video frame")
+    if alpha:
+        return Image.fromarray(last.to_ndarray(format="rgba"), "RGBA")
+    return last.to_image()
+
+
+def write_slides(folder: Path, stem: str) -> list[dict[str, Any]]:
+    """Write sections/NN_step.png for each clip listed in sections/sections.json, and slides.json.
+
+    Clips and posters keep the paths relative to `folder`, so the folder can be moved
+    into a deck's assets as a whole.
+    """
+    sections = folder / "sections"
+    index = sections / "sections.json"
+    if not index.exists():
+        raise RuntimeError(f"{folder} has no sections/sections.json to make slides from")
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    slides = []
+    for number, entry in enumerate(entries, start=1):
+        clip = sections / entry["video"]
+        poster = clip.with_suffix(".png")
+        last_frame(clip).save(poster)
+        slides.append(
+            {
+                "step": number,
+                "name": entry["name"],
+                "clip": clip.relative_to(folder).as_posix(),
+                "poster": poster.relative_to(folder).as_posix(),
+                "duration": float(entry["duration"]),
+            }
+        )
+    record = {"scene": stem, "slides": slides}
+    (folder / SLIDES_INDEX).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return slides
