@@ -64,7 +64,7 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
     quality = QUALITIES[options.quality]
     settings: dict[str, Any] = {
         "media_dir": str(media_dir),
-        # Typst's SVGs depend only on their source: one shared cache saves recompiling every label.
+        # Replaced by a private copy of TYPST_CACHE in manim_settings (see _private_typst_cache).
         "tex_dir": str(TYPST_CACHE),
         "pixel_width": quality.width,
         "pixel_height": quality.height,
@@ -95,8 +95,34 @@ def _manim_version() -> str:
 def manim_settings(settings: dict[str, Any]) -> Iterator[None]:
     from manim import tempconfig
 
-    with tempconfig(settings):
+    with _private_typst_cache() as tex_dir, tempconfig({**settings, "tex_dir": str(tex_dir)}):
         yield
+
+
+@contextmanager
+def _private_typst_cache() -> Iterator[Path]:
+    """A folder of this process's own, seeded with the shared cache's SVGs, whose new SVGs
+    join the shared cache when the render ends.
+
+    Typst's SVGs depend only on their source, so one shared cache saves recompiling every
+    label; but Manim writes an SVG in place and trusts any file that exists, so two
+    processes sharing the folder (--jobs, parallel tests) could read each other's
+    half-written files. Each publishes whole files only, with an atomic rename.
+    """
+    TYPST_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="private-", dir=TYPST_CACHE) as private_name:
+        private = Path(private_name)
+        known = {path.name for path in TYPST_CACHE.glob("*.svg")}
+        for name in known:
+            _link_or_copy(str(TYPST_CACHE / name), str(private / name))
+        try:
+            yield private
+        finally:
+            for svg in private.glob("*.svg"):
+                if svg.name not in known:
+                    staged = TYPST_CACHE / f".{svg.name}.{os.getpid()}"
+                    shutil.copyfile(svg, staged)
+                    os.replace(staged, TYPST_CACHE / svg.name)
 
 
 @dataclass(frozen=True)

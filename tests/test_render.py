@@ -143,3 +143,21 @@ def test_one_call_renders_several_scenes_with_progress_per_scene(tmp_path: Path)
         manifest = json.loads((poster.parent / f"{name}.manifest.json").read_text())
         assert manifest["scene"] == name
     assert result.stderr.count("step 4") == 3
+
+
+def test_each_process_compiles_typst_into_a_private_folder_and_shares_whole_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seminar_anim.render as render
+
+    shared = tmp_path / "typst"
+    shared.mkdir()
+    (shared / "old.svg").write_text("<svg/>")
+    monkeypatch.setattr(render, "TYPST_CACHE", shared)
+    with render._private_typst_cache() as private:
+        assert private.parent == shared and (private / "old.svg").read_text() == "<svg/>"
+        (private / "new.svg").write_text("<svg>new</svg>")
+        (private / "new.typ").write_text("source")
+        assert not (shared / "new.svg").exists()  # nobody else sees it while it is being written
+    assert (shared / "new.svg").read_text() == "<svg>new</svg>"
+    assert sorted(path.name for path in shared.iterdir()) == ["new.svg", "old.svg"]
