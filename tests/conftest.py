@@ -57,13 +57,13 @@ def run_listing(listing: Listing, namespace: dict[str, object]) -> list[str]:
     return printed
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Group tests by the scene they capture: from their `scene` or `variant` parameter, autograd
-    for an `expr` parameter; tests that name a scene in their body carry `xdist_group` themselves."""
-    for item in items:
-        params: dict[str, Any] = getattr(getattr(item, "callspec", None), "params", {})
-        scene = params.get("scene") or getattr(params.get("variant"), "scene", None)
-        if scene is None and "expr" in params:
-            scene = "autograd"
-        if scene is not None and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(scene))
+    for an `expr` parameter; tests that name a scene in their body carry `xdist_group` themselves.
+    (Done as each test is collected, before xdist reads the groups.)"""
+    params: dict[str, Any] = getattr(getattr(item, "callspec", None), "params", {})
+    scene = params.get("scene") or getattr(params.get("variant"), "scene", None)
+    if scene is None and "expr" in params:
+        scene = "autograd"
+    if scene is not None and item.get_closest_marker("xdist_group") is None:
+        item.add_marker(pytest.mark.xdist_group(scene))
