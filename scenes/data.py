@@ -15,8 +15,8 @@ PIXEL = 0.58
 SAMPLE_GAP = 0.36  # horizontal distance between two audio samples
 AMPLITUDE = 1.3  # height of a sample of value 1
 WORD_ROW = 0.4
-WEIGHT_WIDTH = 0.8
-WORDS_RIGHT = GRAPH_AREA.left + 1.45
+WEIGHT_WIDTH = 0.76
+WORDS_RIGHT = GRAPH_AREA.left + 1.6
 
 
 class DataScene(CodeGraphScene):
@@ -35,7 +35,7 @@ class DataScene(CodeGraphScene):
 
         self.step("image", "An image is a grid of pixel intensities: what the computer sees is the numbers.")
         pixels = TensorGrid(facts["img"], theme, theme.muted, PIXEL, shade=True)
-        seen = TensorGrid(facts["img"], theme, theme.muted, 0.3, shade=True, show_values=False)
+        seen = TensorGrid(facts["img"], theme, theme.muted, 0.42, shade=True, show_values=False)
         seen_caption = plain_text("what you see", theme.muted, SMALL_SIZE + 2).next_to(seen, DOWN, buff=0.15)
         numbers_caption = pixels.caption(theme, "img", "dtype")
         picture = VGroup(VGroup(seen, seen_caption), VGroup(pixels, numbers_caption.next_to(pixels, DOWN, 0.15)))
@@ -50,7 +50,7 @@ class DataScene(CodeGraphScene):
         wave = self.waveform(facts)
         self.play(code.highlight(audio.marks["t"]), Create(wave[0]))
         self.play(code.highlight(audio.marks["wave"]), LaggedStart(*(Create(stem) for stem in wave[1]), lag_ratio=0.05))
-        self.play(FadeIn(wave[2]), FadeIn(wave[3]))
+        self.play(FadeIn(wave[2]))
         self.execute(code, output, audio, audio.marks["print_wave"])
         self.execute(code, output, audio, audio.marks["print_start"])
         self.hold(1)
@@ -61,7 +61,7 @@ class DataScene(CodeGraphScene):
         sentence.move_to((CENTRE_X, TOP, 0), aligned_edge=UP)
         words = self.vocabulary(facts).next_to(sentence, DOWN, buff=0.35).set_x(WORDS_RIGHT, direction=RIGHT)
         hot = TensorGrid(facts["x"], theme, theme.storage, WORD_ROW, width=WEIGHT_WIDTH, vertical=True)
-        hot.next_to(words, RIGHT, buff=0.3).align_to(words, UP)
+        self.beside(hot, words)
         hot_caption = hot.caption(theme, "x", "shape").next_to(hot, RIGHT, buff=0.3)
         self.play(code.highlight(text.marks["words"]), FadeIn(sentence), FadeIn(words))
         self.play(code.highlight(text.marks["x"]), FadeIn(hot), FadeIn(hot_caption))
@@ -75,7 +75,7 @@ class DataScene(CodeGraphScene):
         )
         code, output = self.swap(code, output, lookup.code, VGroup(hot, hot_caption))
         weight = TensorGrid(facts["emb.weight"], theme, theme.local, WORD_ROW, width=WEIGHT_WIDTH)
-        weight.next_to(words, RIGHT, buff=0.3).align_to(words, UP)
+        self.beside(weight, words)
         weight_caption = weight.caption(theme, "emb.weight", "shape").next_to(weight, DOWN, buff=0.15)
         self.play(code.highlight(lookup.marks["emb"]), FadeIn(weight), FadeIn(weight_caption))
         self.execute(code, output, lookup, lookup.marks["print_ids"])
@@ -124,25 +124,32 @@ class DataScene(CodeGraphScene):
             foot = axis.get_start() + (0.15 + index * SAMPLE_GAP) * RIGHT
             tip = foot + float(value) * AMPLITUDE * UP
             stems.add(VGroup(Line(foot, tip, color=theme.storage, stroke_width=3), Dot(tip, 0.06, color=theme.storage)))
-        labels = VGroup()
-        for index in range(4):  # the four samples that print(wave[:4]) shows
-            label = ValueLabel(facts["wave"].element_key(index), samples[index], theme.text, SMALL_SIZE + 2)
-            labels.add(label.rotate(PI / 2).next_to(stems[index][1], UP, buff=0.12))
         caption = tensor_caption(facts["wave"], theme, "wave")
-        drawing = VGroup(axis, stems, labels, caption)
+        drawing = VGroup(axis, stems, caption)
         drawing.move_to((CENTRE_X, TOP - 2.3, 0))
         caption.next_to(VGroup(axis, stems), DOWN, buff=0.5).set_x(CENTRE_X)
         return drawing
 
     def vocabulary(self, facts: BasicsFacts) -> VGroup:
-        """The vocabulary, one word per row, right-aligned."""
+        """The vocabulary, one word per row, right-aligned, each after its index in the list."""
+        theme = self.theme
         rows = VGroup()
         index = 0
         while f"vocab[{index}]" in facts.extra:
-            word = ValueLabel(f"vocab[{index}]", facts.extra[f"vocab[{index}]"], self.theme.text, SMALL_SIZE + 4)
-            rows.add(word.move_to((0, -index * WORD_ROW, 0), aligned_edge=RIGHT))
+            word = ValueLabel(f"vocab[{index}]", facts.extra[f"vocab[{index}]"], theme.text, SMALL_SIZE + 4)
+            word.move_to((0, -index * WORD_ROW, 0), aligned_edge=RIGHT)
+            number = ValueLabel(
+                f"vocab[{index}].index", facts.extra[f"vocab[{index}].index"], theme.muted, SMALL_SIZE + 2
+            )
+            rows.add(VGroup(word, number.move_to((-1.35, word.get_y(), 0), aligned_edge=RIGHT)))
             index += 1
         return rows
+
+    @staticmethod
+    def beside(grid: TensorGrid, words: VGroup) -> None:
+        """Put `grid` right of the words, each of its rows level with its word."""
+        grid.next_to(words, RIGHT, buff=0.3)
+        grid.shift((words[0][0].get_y() - grid.cells[0].get_y()) * UP)
 
     def summary(self, facts: BasicsFacts) -> VGroup:
         """Each input's tensor: its name, dtype and shape, live."""
@@ -160,6 +167,6 @@ class DataScene(CodeGraphScene):
             )
         for row in rows:
             for column, part in enumerate(row):
-                part.move_to((column * 1.6, 0, 0), aligned_edge=LEFT)
+                part.move_to((column * 1.9, 0, 0), aligned_edge=LEFT)
         rows.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         return rows.move_to((CENTRE_X, (TOP + SAFE_BOTTOM) / 2, 0))

@@ -9,7 +9,9 @@ from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.34  # width of one byte in the size bars
+BYTE_CELL, BYTE_WIDTH = 0.3, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
 CELL = 0.72
+MASK_WIDTH = 1.05  # wide enough for "False"
 CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
 TOP = GRAPH_AREA.top - 0.2
 
@@ -37,8 +39,8 @@ class DtypesScene(CodeGraphScene):
         self.hold(2)
 
         self.step("type", "x.type(torch.uint8) makes a new tensor of 1-byte integers from the 8-byte doubles.")
-        x = self.grid(facts["x"], "x")
-        small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)")
+        x = self.grid(facts["x"], "x", by_bytes=True)
+        small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", by_bytes=True)
         board = self.row(x, self.symbol("arrow.r"), small, top=TOP - 0.3)
         widths = VGroup(
             *(
@@ -72,9 +74,9 @@ class DtypesScene(CodeGraphScene):
             self.hold(1)
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
-        n = TensorGrid(facts["n"], theme, cell=CELL)
-        mask = TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL)
-        picked = TensorGrid(facts["n[mask]"], theme, color=theme.selection, cell=CELL)
+        n = TensorGrid(facts["n"], theme, cell=CELL, width=MASK_WIDTH)
+        mask = TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL, width=MASK_WIDTH)
+        picked = TensorGrid(facts["n[mask]"], theme, cell=CELL, width=MASK_WIDTH)
         selected = picked.with_caption(theme, "n[mask]: a new tensor", "shape")
         picked_caption = selected.label
         column = VGroup(
@@ -128,8 +130,10 @@ class DtypesScene(CodeGraphScene):
         heading.next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
         return VGroup(heading, rows).move_to((CENTRE_X, TOP - 0.1, 0), aligned_edge=UP)
 
-    def grid(self, record: TensorRecord, name: str, fact: str = "dtype") -> CaptionedGrid:
-        return TensorGrid(record, self.theme, cell=CELL).with_caption(self.theme, name, fact)
+    def grid(self, record: TensorRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
+        """A captioned grid; `by_bytes` makes each cell as wide as its element's bytes."""
+        width = BYTE_CELL + BYTE_WIDTH * record.element_size if by_bytes else CELL
+        return TensorGrid(record, self.theme, cell=CELL, width=width).with_caption(self.theme, name, fact)
 
     def bytes_each(self, record: TensorRecord, part: VGroup) -> VGroup:
         """`element_size() N` under a captioned grid, N live: the bytes of each element."""

@@ -23,7 +23,7 @@ class OperationsScene(CodeGraphScene):
         code, output = self.panels(creation.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
-        self.play(FadeIn(self.title("Tensor operations", "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Tensor operations:", '"creation and math"')), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         self.hold(2)
 
@@ -49,15 +49,18 @@ class OperationsScene(CodeGraphScene):
         source = self.grid(facts["a"], "a")
         absolute = self.grid(facts["absolute_values"], "torch.abs(a)")
         mean = self.grid(facts["mean_value"], "torch.mean(a)")
-        board = self.row(source, self.symbol("arrow.r"), absolute, self.symbol("arrow.r"), mean, gap=0.35)
-        self.play(code2.highlight(math.marks["abs"]), FadeIn(board[:2]))
+        again = self.grid(facts["a"], "a")
+        pointwise = self.row(source, self.symbol('arrow.r^"abs"'), absolute, gap=0.5, top=GRAPH_AREA.top)
+        reduction = self.row(again, self.symbol('arrow.r^"mean"'), mean, gap=0.5, top=GRAPH_AREA.top - 2.9)
+        board = VGroup(pointwise, reduction)
+        self.play(code2.highlight(math.marks["abs"]), FadeIn(pointwise[:2]))
         self.play(TransformFromCopy(source.grid, absolute.grid), FadeIn(absolute.label))
-        self.play(code2.highlight(math.marks["mean"]), FadeIn(board[3]))
+        self.play(code2.highlight(math.marks["mean"]), FadeIn(reduction[:2]))
         # A reduction: every element of a flows into the one number.
         average = mean.grid.values[0]
         self.play(
             FadeIn(mean.grid.cells[0]),
-            *(FadeOut(value.copy(), target_position=average) for value in source.grid.values),
+            *(FadeOut(value.copy(), target_position=average) for value in again.grid.values),
         )
         self.play(FadeIn(average, scale=1.5))
         self.play(FadeIn(mean.label))
@@ -65,7 +68,7 @@ class OperationsScene(CodeGraphScene):
 
         self.step("element-wise", "a + c and a * c pair up elements in the same positions: shapes must match.")
         total = self.row(*self.equation(facts, "a", "+", "c", "s"), top=GRAPH_AREA.top)
-        product = self.row(*self.equation(facts, "a", "times", "c", "p"), top=TOP - 2.9)
+        product = self.row(*self.equation(facts, "a", "ast", "c", "p"), top=TOP - 2.9)
         self.play(code2.highlight(math.marks["s"]), FadeOut(board), FadeIn(total))
         self.play(code2.highlight(math.marks["p"]), FadeIn(product))
         self.hold(2)
@@ -79,7 +82,7 @@ class OperationsScene(CodeGraphScene):
             self.symbol("times"),
             ValueLabel("c.t().shape", facts["c.t()"].shape_text, theme.text, STRIP_SIZE),
             self.symbol("arrow.r"),
-            ValueLabel("z.shape", facts["z"].shape_text, theme.selection, STRIP_SIZE),
+            ValueLabel("z.shape", facts["z"].shape_text, theme.text, STRIP_SIZE),
         ).arrange(RIGHT, buff=0.2)
         rule.next_to(product_board, DOWN, buff=0.6).set_x(CENTRE_X)
         self.play(FadeIn(rule, shift=0.1 * UP))

@@ -45,9 +45,42 @@ class TensorsScene(CodeGraphScene):
             self.execute(code, output, listing, marks[f"print_{key}"])
             self.hold(1)
 
-        self.step("dimensions", "dim() counts the indices one element needs, and shape gives each one's range.")
-        self.play(*(Indicate(card[-1], color=self.theme.selection) for card in cards.values()), run_time=1.5)
-        self.hold(2)
+        self.step("dimensions", "dim() counts the indices one element needs: one per dimension, three for t.")
+        self.spread_out(facts, cards)
+        self.hold(1)
+        self.execute(code, output, listing, marks["print_pick"])
+        self.hold(1)
+
+    def spread_out(self, facts: BasicsFacts, cards: dict[str, VGroup]) -> None:
+        """t's matrices side by side, every element in view, and the one t[i, j, k] picks."""
+        theme = self.theme
+        record = facts["t"]
+        spread = TensorGrid(record, theme, spread=True)
+        spread.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, GRAPH_AREA.top - 2.0, 0))
+        per_layer = len(record.values) // record.shape[0]
+        names = VGroup(
+            *(
+                code_text(f"t[{layer}]", theme, SMALL_SIZE + 4, theme.muted).next_to(
+                    spread.cells[layer * per_layer], UP, buff=0.2
+                )
+                for layer in range(record.shape[0])
+            )
+        )
+        t_facts = cards["t"][2]
+        self.play(
+            FadeOut(VGroup(*(cards[key] for key in ("s", "v", "m")))),
+            FadeOut(cards["t"][0]),
+            ReplacementTransform(cards["t"][1], spread),
+        )
+        self.play(t_facts.animate.next_to(spread, DOWN, buff=0.4), FadeIn(names))
+        element = int(facts.extra["t.pick.flat"])
+        pick = SurroundingRectangle(spread.cells[element], color=theme.selection, buff=0.04, stroke_width=5)
+        reading = VGroup(
+            code_text(f"{facts.extra['t.pick']} =", theme, SMALL_SIZE + 6),
+            ValueLabel(record.element_key(element), record.values[element], theme.text, LABEL_SIZE + 4),
+        ).arrange(RIGHT, buff=0.2)
+        reading.next_to(spread, DOWN, buff=1.2).set_x(spread.get_x())
+        self.play(Create(pick), FadeIn(reading))
 
     def card(self, record: TensorRecord) -> VGroup:
         """The tensor's grid under its kind, with dim() and shape live beneath, placed in its slot."""
@@ -57,9 +90,9 @@ class TensorsScene(CodeGraphScene):
         heading = plain_text(KINDS[key], theme.muted, SMALL_SIZE + 4)
         facts = VGroup(
             code_text(f"{key}.dim()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{key}.dim", record.dim, theme.selection, LABEL_SIZE),
+            ValueLabel(f"{key}.dim", record.dim, theme.text, LABEL_SIZE),
             code_text("shape", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{key}.shape", record.shape_text, theme.selection, LABEL_SIZE),
+            ValueLabel(f"{key}.shape", record.shape_text, theme.text, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.15)
         card = VGroup(heading, grid, facts).arrange(DOWN, buff=0.25)
         x, top = SLOTS[key]

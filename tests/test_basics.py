@@ -71,14 +71,17 @@ def test_operations_match_pytorch() -> None:
 
 def test_tensors_report_dim_and_shape() -> None:
     manifest = values_json("tensors")
+    t = torch.arange(12.0).reshape(2, 2, 3)
     assert manifest["prints"] == [
         "0 torch.Size([])",
         "1 torch.Size([3])",
         "2 torch.Size([2, 2])",
         "3 torch.Size([2, 2, 3])",
+        str(t[1, 0, 2]),
     ]
     assert [manifest["values"][f"{key}.dim"] for key in "svmt"] == [0, 1, 2, 3]
-    assert manifest["values"]["t[1, 0, 2]"] == torch.arange(12.0).reshape(2, 2, 3)[1, 0, 2].item()
+    assert manifest["values"]["t.pick"] == "t[1, 0, 2]" and manifest["values"]["t.pick.flat"] == 8
+    assert manifest["values"]["t[1, 0, 2]"] == t[1, 0, 2].item()
 
 
 def test_data_encodes_the_slide_sentence_and_a_seeded_embedding() -> None:

@@ -107,7 +107,7 @@ def data_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     """An image the code draws, a sampled sine wave, and the slide's sentence over its vocabulary."""
     where = torch.device(device)
     run = Transcript(str(where))
-    run.line("img = torch.zeros(5, 5)  # a grey image", "img")
+    run.line("img = torch.zeros(5, 5)  # 5x5 black pixels", "img")
     img = torch.zeros(5, 5, device=where)
     run.line("img[1:4, 1:4] = 0.5", "square")
     img[1:4, 1:4] = 0.5
@@ -161,13 +161,18 @@ def data_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     lookup = run.listing()
 
     extra: dict[str, Value] = {"sentence": SENTENCE}
-    extra.update({f"vocab[{index}]": word for index, word in enumerate(VOCABULARY)})
+    for index, word in enumerate(VOCABULARY):
+        extra[f"vocab[{index}]"] = word
+        extra[f"vocab[{index}].index"] = VOCABULARY.index(word)
     extra.update({f"ids[{index}]": word_id for index, word_id in enumerate(ids)})
     return _facts(
         [image, audio, text, lookup],
         {"img": img, "t": t, "wave": wave, "x": x, "emb.weight": weight, "e": e},
         extra,
     )
+
+
+PICK = (1, 0, 2)  # the element of the 3-d tensor read with three indices
 
 
 def tensors_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
@@ -185,7 +190,12 @@ def tensors_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
         made[key] = make()
     for key, tensor in made.items():
         run.printed(run.line(f"print({key}.dim(), {key}.shape)", f"print_{key}"), tensor.dim(), tensor.shape)
-    return _facts([run.listing()], made, {})
+    t = made["t"]
+    # One index per dimension; where the element sits in row-major order, from its own address.
+    pick = f"t[{', '.join(str(index) for index in PICK)}]"
+    run.printed(run.line(f"print({pick})", "print_pick"), t[PICK])
+    flat = (t[PICK].data_ptr() - t.data_ptr()) // t.element_size()
+    return _facts([run.listing()], made, {"t.pick": pick, "t.pick.flat": flat})
 
 
 DTYPES = (torch.float32, torch.float64, torch.int8, torch.uint8, torch.bool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import textwrap
 from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, RoundedRectangle, Text, VGroup
@@ -93,9 +94,9 @@ class OutputPanel(VGroup):
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
     def wrap(self, text: str) -> list[str]:
-        """Split a line too long for the box into box-wide pieces, as a terminal wraps it."""
+        """Split a line too long for the box at its spaces (inside a word only if it must)."""
         width = max(1, int(self.box.width // self.cell))
-        return [text[start : start + width] for start in range(0, len(text), width)] or [""]
+        return textwrap.wrap(text, width) or [""]
 
     @property
     def visible(self) -> list[Text]:

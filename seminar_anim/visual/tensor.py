@@ -20,7 +20,8 @@ class TensorGrid(VGroup):
     """A `TensorRecord` drawn as cells: `cells[i]` and `values[i]` are element i in row-major order.
 
     A scalar is one cell, a vector one row, a matrix a grid; a 3-d tensor draws its
-    matrices as layers, the first in front; with `vertical`, a vector is a column. With
+    matrices as layers, the first in front (with `spread`, side by side); with `vertical`,
+    a vector is a column. With
     `shade`, each cell is filled with the grey of its value (0 black, 1 white), as pixels are.
     """
 
@@ -34,6 +35,7 @@ class TensorGrid(VGroup):
         show_values: bool = True,
         width: float | None = None,
         vertical: bool = False,
+        spread: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -57,7 +59,10 @@ class TensorGrid(VGroup):
                 if shade:
                     fill = interpolate_color(BLACK, WHITE, float(record.values[index])).to_hex()
                 box.set_fill(fill, opacity=1)
-                box.move_to((column * width + layer * DEPTH_SHIFT[0], -row * cell + layer * DEPTH_SHIFT[1], 0.0))
+                if spread:  # layers side by side, every number in view
+                    box.move_to(((column + layer * (columns + 1)) * width, -row * cell, 0.0))
+                else:
+                    box.move_to((column * width + layer * DEPTH_SHIFT[0], -row * cell + layer * DEPTH_SHIFT[1], 0.0))
                 self.cells[index] = box
                 group.add(box)
             self.layers.add(group)
@@ -73,8 +78,8 @@ class TensorGrid(VGroup):
                 label.scale_to_fit_width(width * 0.9)
             # Above the filled cells whatever order they are added to a scene in.
             self.values.append(label.move_to(self.cells[index]).set_z_index(1))
-        # Only the front matrix shows its numbers: the ones behind are hidden by it.
-        self.add(*self.values[: rows * columns])
+        # Stacked, only the front matrix shows its numbers: the ones behind are hidden by it.
+        self.add(*(self.values if spread else self.values[: rows * columns]))
 
     def caption(self, theme: Theme, text: str, fact: str = "shape") -> VGroup:
         return tensor_caption(self.record, theme, text, fact)
