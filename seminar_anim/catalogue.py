@@ -85,6 +85,18 @@ SCENES: tuple[SceneSpec, ...] = (
         scene="seminar_anim.scenes.inplace:InplaceScene",
     ),
     SceneSpec(
+        name="devices",
+        description="every tensor's device; .to('cuda'), .cuda(), .cpu() copy between memories; one device per op",
+        facts="seminar_anim.model.devices:devices_facts",
+        scene="seminar_anim.scenes.devices:DevicesScene",
+    ),
+    SceneSpec(
+        name="serialization",
+        description="torch.save / torch.load: file size, the zip archive inside; a saved view keeps all its storage",
+        facts="seminar_anim.model.devices:serialization_facts",
+        scene="seminar_anim.scenes.serialization:SerializationScene",
+    ),
+    SceneSpec(
         name="autograd-basics",
         description="y = x**2 at x = 3: requires_grad, the graph PyTorch records, backward(), x.grad None then 6",
         facts="seminar_anim.model.lectures:basics_facts",

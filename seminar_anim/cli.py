@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,19 @@ def _lesson_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _settled(lesson: LessonOptions) -> LessonOptions:
+    """Resolve --device auto once, so a run of many scenes (in many processes) says once
+    that it fell back to the CPU; the scenes then compute on the device it chose."""
+    if lesson.device != "auto":
+        return lesson
+    from seminar_anim.model.device import resolve_device
+
+    resolved, note = resolve_device("auto")
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return replace(lesson, device=resolved.type)
 
 
 def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
@@ -218,6 +232,7 @@ def render_command(
     options = RenderOptions(quality=quality, format=format_, transparent=transparent, theme=theme, out=out)
     with _user_errors():
         specs = _specs(names, lesson)
+        lesson = _settled(lesson)
         render_jobs = [RenderJob(spec, lesson, options, slides=slides, force=force) for spec in specs]
         outcomes = run_renders(render_jobs, jobs, lambda line: click.echo(line, err=True))
     _report(outcomes, started)
@@ -254,6 +269,7 @@ def course_command(
     options = RenderOptions(quality=quality, theme=theme, out=out)
     with _user_errors():
         specs = _specs(names, lesson) if names else list(SCENES)
+        lesson = _settled(lesson)
         result = build_course(
             specs, lesson, options, lambda line: click.echo(line, err=True), title=title, workers=jobs, force=force
         )

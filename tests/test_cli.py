@@ -31,6 +31,8 @@ def test_list_names_every_scene_with_a_description() -> None:
         "operations",
         "storage",
         "inplace",
+        "devices",
+        "serialization",
         "autograd-basics",
         "accumulation",
         "chain-rule",

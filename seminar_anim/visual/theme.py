@@ -22,6 +22,7 @@ class Theme:
     selection: str  # the view's window on storage, the element being addressed
     cpu: str
     gpu: str
+    error: str  # what fails: an operation PyTorch refuses
     code_font: str = "DejaVu Sans Mono"
 
 
@@ -40,6 +41,7 @@ THEMES: dict[str, Theme] = {
         selection="#f0f07a",
         cpu="#7aa2f7",
         gpu="#9ece6a",
+        error="#ff6b6b",
     ),
     "light": Theme(
         name="light",
@@ -55,6 +57,7 @@ THEMES: dict[str, Theme] = {
         selection="#e0a800",
         cpu="#1e56b3",
         gpu="#2e7d32",
+        error="#c62828",
     ),
 }
 
