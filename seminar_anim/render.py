@@ -74,6 +74,7 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
         "save_sections": extension not in ("png", "none"),
         "output_file": stem,
         "disable_caching": True,
+        "video_encoder_options": _encoder_options(options, extension),
         "progress_bar": "none",
         "verbosity": "WARNING",
         "write_all": False,
@@ -83,6 +84,19 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
     if unknown:
         raise RuntimeError(f"this Manim ({_manim_version()}) has no settings {unknown}")
     return settings
+
+
+# libx264's fastest preset: at 1080p60 encoding, not drawing, set the pace (2 cores, 31 s of
+# `inplace`: 48.6 s with Manim's default preset, 30.1 s with this one) and the frames keep their
+# look (42.9 dB mean PSNR against the default preset's), at about three times the file size.
+X264_PRESET = "ultrafast"
+
+
+def _encoder_options(options: RenderOptions, extension: str) -> dict[str, str]:
+    """Encoder settings beyond Manim's: only for H.264 (MP4, and MOV without alpha)."""
+    if extension in ("mp4", "mov") and not options.transparent:
+        return {"preset": X264_PRESET}
+    return {}
 
 
 def _manim_version() -> str:

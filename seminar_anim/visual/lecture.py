@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manim import RIGHT, UP, Camera, ManimColor, Scene, VGroup
+import numpy as np
+from manim import RIGHT, UP, Animation, AnimationGroup, Camera, ManimColor, Mobject, Scene, VGroup
 
 from seminar_anim.visual.labels import math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
@@ -53,6 +54,37 @@ class LectureScene(Scene):
         """Hold still long enough to read `lines` new lines of text."""
         self.wait(READING_SECONDS * lines)
 
+    def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
+        """What to redraw every frame of an animation: only what moves, and what is drawn
+        over something redrawn.
+
+        Manim redraws everything added after the first moving mobject, to keep the drawing
+        order; with the code panel added first, moving its highlight bar redrew the whole
+        frame 60 times a second. Here a later mobject joins only if it overlaps where the
+        animated mobjects are at the start or the end, or something already joined; the
+        rest stays in the static image, drawn once.
+        """
+        candidates = super().get_moving_mobjects(*animations)
+        if not candidates:
+            return candidates
+        movers: set[Mobject] = set()
+        boxes: list[np.ndarray] = []
+        for animation in _flattened(animations):
+            movers.update(animation.mobject.get_family())
+            for state in (animation.mobject, getattr(animation, "target_mobject", None)):
+                if state is not None and state.get_family() and _box(state) is not None:
+                    boxes.append(_box(state))
+        redrawn = []
+        for mobject in candidates:
+            if mobject.points.size == 0:
+                continue  # a group: its members are candidates of their own
+            box = _box(mobject)
+            if mobject in movers or mobject.updaters or mobject in self.foreground_mobjects or _overlaps(box, boxes):
+                redrawn.append(mobject)
+                if box is not None:
+                    boxes.append(box)
+        return redrawn
+
     def tear_down(self) -> None:
         self._close_step()
         super().tear_down()
@@ -67,3 +99,28 @@ class LectureScene(Scene):
         self.add_subcaption(subcaption, duration=elapsed, offset=-elapsed)
         if self.on_step_end is not None:
             self.on_step_end(self, len(self.steps) - 1, name)
+
+
+def _flattened(animations: tuple[Animation, ...] | list[Animation]) -> list[Animation]:
+    found: list[Animation] = []
+    for animation in animations:
+        found.append(animation)
+        if isinstance(animation, AnimationGroup):
+            found += _flattened(animation.animations)
+    return found
+
+
+def _box(mobject: Mobject) -> np.ndarray | None:
+    """Lower-left and upper-right corners of everything `mobject` draws, with a small margin."""
+    points = [member.points for member in mobject.get_family() if member.points.size]
+    if not points:
+        return None
+    stacked = np.concatenate(points)[:, :2]
+    margin = 0.05
+    return np.array([stacked.min(axis=0) - margin, stacked.max(axis=0) + margin])
+
+
+def _overlaps(box: np.ndarray | None, boxes: list[np.ndarray]) -> bool:
+    if box is None:
+        return False
+    return any(bool(np.all(box[0] <= other[1]) and np.all(other[0] <= box[1])) for other in boxes)
