@@ -390,6 +390,8 @@ def capture_sections(
     captures: list[SectionCapture] = []
 
     def on_step_end(scene: Any, index: int, name: str) -> None:
+        # Drawn afresh, as Manim draws a still: not over the last animation's static image.
+        scene.renderer.static_image = None
         scene.renderer.update_frame(scene)
         captures.append(
             SectionCapture(

@@ -25,35 +25,35 @@ def video_seconds(path: Path) -> float:
 
 
 def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> None:
-    folder = tmp_path / "autograd" / "480p15_dark"
+    folder = tmp_path / "tensors" / "480p15_dark"
     (folder / "sections").mkdir(parents=True)
     (folder / "sections" / "07_from_an_older_render.mp4").write_bytes(b"stale")
-    result = CliRunner().invoke(main, ["render", "autograd", "--device", "cpu", "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["render", "tensors", "--device", "cpu", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = [Path(line) for line in result.stdout.split()]
-    assert folder / "autograd.mp4" in written
+    assert folder / "tensors.mp4" in written
     assert all(path.exists() for path in written)
-    assert "step 6 check done" in result.stderr
+    assert "step 6 dimensions done" in result.stderr
 
-    duration = video_seconds(folder / "autograd.mp4")
+    duration = video_seconds(folder / "tensors.mp4")
     assert 30 <= duration <= 120
 
     sections = json.loads((folder / "sections" / "sections.json").read_text())
-    assert [entry["name"] for entry in sections] == ["code", "forward", "seed", "backward", "chain-rule", "check"]
+    assert [entry["name"] for entry in sections] == ["code", "scalar", "vector", "matrix", "tensor", "dimensions"]
     for number, entry in enumerate(sections, start=1):
         assert entry["video"] == f"{number:02d}_{entry['name']}.mp4"
         assert (folder / "sections" / entry["video"]).exists()
     assert sum(float(entry["duration"]) for entry in sections) == pytest.approx(duration, abs=0.2)
 
-    cues = list(srt.parse((folder / "autograd.srt").read_text()))
+    cues = list(srt.parse((folder / "tensors.srt").read_text()))
     assert len(cues) == len(sections)
     assert cues[0].start.total_seconds() == 0
     assert cues[-1].end.total_seconds() == pytest.approx(duration, abs=0.2)
 
-    manifest = json.loads((folder / "autograd.manifest.json").read_text())
-    shown = CliRunner().invoke(main, ["values", "autograd", "--device", "cpu", "--json"])
+    manifest = json.loads((folder / "tensors.manifest.json").read_text())
+    shown = CliRunner().invoke(main, ["values", "tensors", "--device", "cpu", "--json"])
     assert manifest == json.loads(shown.stdout)
-    assert not [path for path in (tmp_path / "autograd").iterdir() if path.name.startswith(".")]
+    assert not [path for path in (tmp_path / "tensors").iterdir() if path.name.startswith(".")]
     assert not (folder / "sections" / "07_from_an_older_render.mp4").exists()
     assert sorted(written) == sorted(path for path in folder.rglob("*") if path.is_file())
 

@@ -70,17 +70,22 @@ class LectureScene(Scene):
         movers: set[Mobject] = set()
         boxes: list[np.ndarray] = []
         for animation in _flattened(animations):
-            movers.update(animation.mobject.get_family())
-            for state in (animation.mobject, getattr(animation, "target_mobject", None)):
-                if state is not None and state.get_family() and _box(state) is not None:
-                    boxes.append(_box(state))
-        redrawn = []
-        for mobject in candidates:
-            if mobject.points.size == 0:
+            animated = animation.mobject
+            if not isinstance(animated, Mobject):
+                continue
+            movers.update(animated.get_family())
+            for state in (animated, getattr(animation, "target_mobject", None)):
+                box = _box(state) if isinstance(state, Mobject) else None
+                if box is not None:
+                    boxes.append(box)
+        redrawn: list[Mobject] = []
+        for candidate in candidates:
+            if not isinstance(candidate, Mobject) or candidate.points.size == 0:
                 continue  # a group: its members are candidates of their own
-            box = _box(mobject)
-            if mobject in movers or mobject.updaters or mobject in self.foreground_mobjects or _overlaps(box, boxes):
-                redrawn.append(mobject)
+            box = _box(candidate)
+            moves = candidate in movers or candidate.updaters or candidate in self.foreground_mobjects
+            if moves or _overlaps(box, boxes):
+                redrawn.append(candidate)
                 if box is not None:
                     boxes.append(box)
         return redrawn
