@@ -161,3 +161,30 @@ def test_each_process_compiles_typst_into_a_private_folder_and_shares_whole_file
         assert not (shared / "new.svg").exists()  # nobody else sees it while it is being written
     assert (shared / "new.svg").read_text() == "<svg>new</svg>"
     assert sorted(path.name for path in shared.iterdir()) == ["new.svg", "old.svg"]
+
+
+def test_a_held_frame_encodes_as_manim_encodes_it(tmp_path: Path) -> None:
+    """Converting a repeated frame once gives the frames Manim's own encoder gives, as many."""
+    from fractions import Fraction
+
+    import numpy as np
+    from manim._config.video_encoder import VideoEncoderSpec
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    from seminar_anim.visual.encoding import HeldFrameEncoder
+
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(15), (("crf", "23"), ("preset", "ultrafast")))
+    pixels = np.zeros((48, 64, 4), dtype=np.uint8)
+    pixels[10:30, 20:50] = (240, 180, 50, 255)
+    pixels[..., 3] = 255
+    decoded = []
+    for encoder_class in (VideoSegmentEncoder, HeldFrameEncoder):
+        target = tmp_path / f"{encoder_class.__name__}.mp4"
+        encoder = encoder_class(target=target, spec=spec)
+        encoder.write_frame(pixels, repeat=6)
+        encoder.finish()
+        with av.open(str(target)) as container:
+            decoded.append([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
+    manim_frames, held_frames = decoded
+    assert len(held_frames) == len(manim_frames) == 6
+    assert all(np.array_equal(a, b) for a, b in zip(manim_frames, held_frames, strict=True))

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 from manim import RIGHT, UP, Animation, AnimationGroup, Camera, ManimColor, Mobject, Scene, VGroup
+from manim.renderer.cairo_renderer import CairoRenderer
 
+from seminar_anim.visual.encoding import LectureFileWriter
 from seminar_anim.visual.labels import math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
 
@@ -23,6 +25,9 @@ class LectureScene(Scene):
     """
 
     def __init__(self, facts: Any = None, theme: str = "dark", on_step_end: StepHook | None = None, **kwargs: Any):
+        if "renderer" not in kwargs:
+            skipping = kwargs.get("skip_animations", False)
+            kwargs["renderer"] = CairoRenderer(file_writer_class=LectureFileWriter, skip_animations=skipping)
         super().__init__(**kwargs)
         self.facts = facts
         self.theme: Theme = get_theme(theme)

@@ -1,0 +1,46 @@
+"""Video writing for lecture scenes: a held frame is converted for the encoder once, not per frame."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+from manim.scene.scene_file_writer import SceneFileWriter
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+
+class HeldFrameEncoder(VideoSegmentEncoder):
+    """Manim's segment encoder, but a frame repeated `repeat` times (a wait) is converted from
+    RGBA to the stream's pixel format once: at 1080p that conversion costs about 12 ms a frame,
+    and lectures spend about half their time holding still."""
+
+    def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:
+        if repeat == 1:
+            super().write_frame(pixels, repeat=1)
+            return
+        self._validate_frame(pixels, repeat)
+        time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
+        stream = self._stream
+        assert isinstance(stream, av.VideoStream)
+        try:
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(format=self.spec.pixel_format)
+            for _ in range(repeat):
+                frame.pts = self._next_pts
+                frame.time_base = time_base
+                self._next_pts += 1
+                for packet in stream.encode(frame):
+                    self._container.mux(packet)
+        except BaseException as error:
+            raise self._operation_error("encode", error) from error
+
+
+class LectureFileWriter(SceneFileWriter):
+    """Manim's file writer with the held-frame encoder."""
+
+    def _create_segment_encoder(self, target: Path) -> VideoSegmentEncoder:
+        encoder = self.video_encoder
+        if encoder is None:
+            raise RuntimeError("Video segment encoding requires resolved settings.")
+        return HeldFrameEncoder(target=target, spec=encoder)
