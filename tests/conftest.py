@@ -20,6 +20,17 @@ Captured = tuple[Manifest, list[SectionCapture]]
 _cache: dict[tuple[str, str, str | None, tuple[str, ...]], Captured] = {}
 
 
+def themes_for(scene: str) -> list[str]:
+    """The themes whose frames a scene's structure tests check (see snapshots.LIGHT_SCENES)."""
+    from seminar_anim.snapshots import LIGHT_SCENES
+
+    return ["dark", "light"] if scene in LIGHT_SCENES else ["dark"]
+
+
+def scene_themes(scenes: list[str]) -> list[tuple[str, str]]:
+    return [(scene, theme) for scene in scenes for theme in themes_for(scene)]
+
+
 def captured(scene: str, theme: str = "dark", expr: str | None = None, at: tuple[str, ...] = ()) -> Captured:
     key = (scene, theme, expr, at)
     if key not in _cache:

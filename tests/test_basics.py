@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from seminar_anim.cli import main
 from seminar_anim.model.basics import data_lesson, dtypes_lesson, operations_lesson, tensors_lesson
-from tests.conftest import clean_capture, run_listing
+from tests.conftest import clean_capture, run_listing, scene_themes
 
 LESSONS = {"data": data_lesson, "tensors": tensors_lesson, "dtypes": dtypes_lesson, "operations": operations_lesson}
 STEPS = {
@@ -104,8 +104,7 @@ def test_data_encodes_the_slide_sentence_and_a_seeded_embedding() -> None:
     assert {values[f"{key}.dtype"] for key in ("img", "wave", "x", "e")} == {"float32"}
 
 
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("scene", sorted(STEPS))
+@pytest.mark.parametrize(("scene", "theme"), scene_themes(sorted(STEPS)))
 def test_basics_frames_draw_the_manifest_cleanly(scene: str, theme: str) -> None:
     manifest, captures = clean_capture(scene, theme, STEPS[scene])
     drawn = {text.key for capture in captures for text in capture.texts}

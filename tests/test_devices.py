@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from seminar_anim.cli import _settled, main
 from seminar_anim.model.devices import serialization_lesson
 from seminar_anim.options import LessonOptions
-from tests.conftest import clean_capture, run_listing
+from tests.conftest import clean_capture, run_listing, scene_themes
 
 
 def invoke(*args: str) -> Any:
@@ -99,8 +99,7 @@ STEPS = {
 }
 
 
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("scene", sorted(STEPS))
+@pytest.mark.parametrize(("scene", "theme"), scene_themes(sorted(STEPS)))
 def test_device_frames_draw_the_manifest_cleanly(scene: str, theme: str) -> None:
     _, captures = clean_capture(scene, theme, STEPS[scene])
     drawn = {text.key for text in captures[-1].texts}

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from seminar_anim.cli import main
 from seminar_anim.model.memory import storage_lesson
-from tests.conftest import clean_capture
+from tests.conftest import clean_capture, themes_for
 
 
 def test_values_show_the_slide_prints_and_the_transposed_stride() -> None:
@@ -47,7 +47,7 @@ def test_layouts_match_an_independent_run() -> None:
 
 
 @pytest.mark.xdist_group("storage")
-@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("theme", themes_for("storage"))
 def test_storage_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("storage", theme, ["code", "storage", "view", "walk", "transpose", "contiguous"])
     walk = next(capture for capture in captures if capture.name == "walk")
@@ -68,7 +68,7 @@ def test_inplace_against_pytorch() -> None:
 
 
 @pytest.mark.xdist_group("inplace")
-@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("theme", themes_for("inplace"))
 def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("inplace", theme, ["code", "view", "copy", "in-place"])
     last = {text.key: text.text for text in captures[-1].texts if text.key}
@@ -105,7 +105,7 @@ def test_indexing_offsets_and_strides_match_pytorch() -> None:
 
 
 @pytest.mark.xdist_group("indexing")
-@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("theme", themes_for("indexing"))
 def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("indexing", theme, ["code", "slices", "no-copy", "2-d", "2-d-slices"])
     last = {text.key for text in captures[-1].texts if text.key}
@@ -129,7 +129,7 @@ def test_memory_sizes_come_from_python_and_pytorch() -> None:
 
 
 @pytest.mark.xdist_group("memory")
-@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("theme", themes_for("memory"))
 def test_memory_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("memory", theme, ["code", "list", "nested", "tensor", "compare"])
     last = {text.key for text in captures[-1].texts if text.key}

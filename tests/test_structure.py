@@ -6,7 +6,7 @@ import pytest
 
 from seminar_anim.visual.labels import format_value
 from seminar_anim.visual.lint import DrawnText, layout_problems
-from tests.conftest import captured, clean_capture
+from tests.conftest import captured, clean_capture, scene_themes
 
 EXPRESSIONS = [
     (None, ()),
@@ -80,8 +80,7 @@ LECTURES = {
 }
 
 
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("scene", sorted(LECTURES))
+@pytest.mark.parametrize(("scene", "theme"), scene_themes(sorted(LECTURES)))
 def test_lecture_scenes_draw_the_manifest_cleanly(scene: str, theme: str) -> None:
     manifest, captures = clean_capture(scene, theme, LECTURES[scene])
     last = captures[-1].texts
