@@ -35,7 +35,7 @@ class ChainRuleScene(CodeGraphScene):
             math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
             math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE * 0.7),
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        composition.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
+        composition.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
         self.play(FadeIn(composition))
         self.add(output, self.legend("h"))
         self.hold(2)

@@ -3,13 +3,11 @@
 from manim import *
 
 from seminar_anim.model.basics import BasicsFacts, data_lesson
-from seminar_anim.visual.code import CodePanel, OutputPanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import TensorGrid, tensor_caption
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
-CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
 TOP = GRAPH_AREA.top - 0.15
 PIXEL = 0.58
 SAMPLE_GAP = 0.36  # horizontal distance between two audio samples
@@ -39,14 +37,14 @@ class DataScene(CodeGraphScene):
         seen_caption = plain_text("what you see", theme.muted, SMALL_SIZE + 2).next_to(seen, DOWN, buff=0.15)
         numbers_caption = pixels.caption(theme, "img", "dtype")
         picture = VGroup(VGroup(seen, seen_caption), VGroup(pixels, numbers_caption.next_to(pixels, DOWN, 0.15)))
-        picture.arrange(RIGHT, buff=0.8, aligned_edge=UP).move_to((CENTRE_X, TOP - 0.3, 0), aligned_edge=UP)
+        picture.arrange(RIGHT, buff=0.8, aligned_edge=UP).move_to((GRAPH_AREA.centre_x, TOP - 0.3, 0), aligned_edge=UP)
         self.play(code.highlight(image.marks["img"]), FadeIn(picture[0]))
         self.play(code.highlight(image.marks["centre"]), TransformFromCopy(seen, pixels), FadeIn(numbers_caption))
         self.execute(code, output, image, image.marks["print_img"])
         self.hold(1)
 
         self.step("audio", "Sound is air pressure sampled many times a second: a 1-d tensor of samples.")
-        code, output = self.swap(code, output, audio.code, picture)
+        code, output = self.swap_panels(code, output, audio.code, picture)
         wave = self.waveform(facts)
         self.play(code.highlight(audio.marks["t"]), Create(wave[0]))
         self.play(code.highlight(audio.marks["wave"]), LaggedStart(*(Create(stem) for stem in wave[1]), lag_ratio=0.05))
@@ -56,9 +54,9 @@ class DataScene(CodeGraphScene):
         self.hold(1)
 
         self.step("text", "Text: mark which words of the vocabulary occur in the sentence, 1 or 0 each.")
-        code, output = self.swap(code, output, text.code, wave)
+        code, output = self.swap_panels(code, output, text.code, wave)
         sentence = ValueLabel("sentence", facts.extra["sentence"], theme.text, LABEL_SIZE + 2)
-        sentence.move_to((CENTRE_X, TOP, 0), aligned_edge=UP)
+        sentence.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
         words = self.vocabulary(facts).next_to(sentence, DOWN, buff=0.35).set_x(WORDS_RIGHT, direction=RIGHT)
         hot = TensorGrid(facts["x"], theme, theme.storage, WORD_ROW, width=WEIGHT_WIDTH, vertical=True)
         self.beside(hot, words)
@@ -73,7 +71,7 @@ class DataScene(CodeGraphScene):
         self.step(
             "embedding", "An embedding gives each word a row of learned numbers: a point in a higher-dimensional space."
         )
-        code, output = self.swap(code, output, lookup.code, VGroup(hot, hot_caption))
+        code, output = self.swap_panels(code, output, lookup.code, VGroup(hot, hot_caption))
         weight = TensorGrid(facts["emb.weight"], theme, theme.local, WORD_ROW, width=WEIGHT_WIDTH)
         self.beside(weight, words)
         weight_caption = weight.caption(theme, "emb.weight", "shape").next_to(weight, DOWN, buff=0.15)
@@ -82,7 +80,7 @@ class DataScene(CodeGraphScene):
         embedded = TensorGrid(facts["e"], theme, theme.forward, WORD_ROW, width=WEIGHT_WIDTH)
         embedded.next_to(weight, RIGHT, buff=0.45).align_to(weight, UP)
         embedded_caption = embedded.caption(theme, "e = emb(ids)", "shape").next_to(embedded, DOWN, buff=0.15)
-        ids = [int(facts.extra[f"ids[{slot}]"]) for slot in range(len(embedded.record.values) // 3)]
+        ids = [int(facts.extra[f"ids[{slot}]"]) for slot in range(embedded.record.shape[0])]
         self.play(code.highlight(lookup.marks["e"]))
         for slot, word in enumerate(ids):
             self.play(
@@ -105,15 +103,6 @@ class DataScene(CodeGraphScene):
         )
         self.hold(3)
 
-    def swap(
-        self, code: CodePanel, output: OutputPanel, lines: tuple[str, ...], leaving: Mobject
-    ) -> tuple[CodePanel, OutputPanel]:
-        """The next listing's code and an empty output in place of the last, and its drawing gone."""
-        new_code, new_output = self.panels(lines, bottom=SAFE_BOTTOM)
-        self.play(FadeOut(code), FadeOut(output), FadeOut(leaving), FadeIn(new_code))
-        self.add(new_output)
-        return new_code, new_output
-
     def waveform(self, facts: BasicsFacts) -> VGroup:
         """A stem per sample, as tall as its value; the first samples labelled with their values."""
         theme = self.theme
@@ -126,8 +115,8 @@ class DataScene(CodeGraphScene):
             stems.add(VGroup(Line(foot, tip, color=theme.storage, stroke_width=3), Dot(tip, 0.06, color=theme.storage)))
         caption = tensor_caption(facts["wave"], theme, "wave")
         drawing = VGroup(axis, stems, caption)
-        drawing.move_to((CENTRE_X, TOP - 2.3, 0))
-        caption.next_to(VGroup(axis, stems), DOWN, buff=0.5).set_x(CENTRE_X)
+        drawing.move_to((GRAPH_AREA.centre_x, TOP - 2.3, 0))
+        caption.next_to(VGroup(axis, stems), DOWN, buff=0.5).set_x(GRAPH_AREA.centre_x)
         return drawing
 
     def vocabulary(self, facts: BasicsFacts) -> VGroup:
@@ -169,4 +158,4 @@ class DataScene(CodeGraphScene):
             for column, part in enumerate(row):
                 part.move_to((column * 1.9, 0, 0), aligned_edge=LEFT)
         rows.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        return rows.move_to((CENTRE_X, (TOP + SAFE_BOTTOM) / 2, 0))
+        return rows.move_to((GRAPH_AREA.centre_x, (TOP + SAFE_BOTTOM) / 2, 0))

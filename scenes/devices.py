@@ -116,7 +116,7 @@ class DevicesScene(CodeGraphScene):
             plain_text("GPU side:", theme.muted, SMALL_SIZE + 4),
             ValueLabel("gpu.mode", mode, theme.gpu if facts.real_gpu else theme.text, LABEL_SIZE + 2),
         ).arrange(RIGHT, buff=0.2)
-        return banner.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, STRIP_Y, 0))
+        return banner.move_to((GRAPH_AREA.centre_x, STRIP_Y, 0))
 
     def block(self, placed: Placed) -> VGroup:
         """A one-element tensor: its cell and value, its name, and its device, live."""

@@ -12,7 +12,6 @@ BYTE = 0.34  # width of one byte in the size bars
 BYTE_CELL, BYTE_WIDTH = 0.3, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
 CELL = 0.72
 MASK_WIDTH = 1.05  # wide enough for "False"
-CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
 TOP = GRAPH_AREA.top - 0.2
 
 
@@ -60,9 +59,7 @@ class DtypesScene(CodeGraphScene):
         self.step(
             "narrowing", "Converting to a narrower type changes values: fractions are cut off, big integers wrap."
         )
-        code2, output2 = self.panels(conversions.code, bottom=SAFE_BOTTOM)
-        self.play(FadeOut(code), FadeOut(output), FadeOut(board), FadeOut(widths), FadeIn(code2))
-        self.add(output2)
+        code2, output2 = self.swap_panels(code, output, conversions.code, board, widths)
         cut = self.conversion(facts["y"], facts["y.int()"], "y", "y.int()")
         wrap = self.conversion(facts["w"], facts["w.to(torch.uint8)"], "w", "w.to(torch.uint8)")
         boards = [self.row(*cut, top=TOP), self.row(*wrap, top=TOP - 2.3)]
@@ -82,7 +79,7 @@ class DtypesScene(CodeGraphScene):
         column = VGroup(
             n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        column.move_to((CENTRE_X, TOP, 0), aligned_edge=UP)
+        column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
         self.play(code2.highlight(conversions.marks["n"]), *(FadeOut(board) for board in boards), FadeIn(column[0]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
@@ -128,7 +125,7 @@ class DtypesScene(CodeGraphScene):
             row[2].next_to(row[1], RIGHT, buff=0.25)
         heading = plain_text("dtype      bytes per element: element_size()", theme.muted, SMALL_SIZE + 1)
         heading.next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
-        return VGroup(heading, rows).move_to((CENTRE_X, TOP - 0.1, 0), aligned_edge=UP)
+        return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
     def grid(self, record: TensorRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
         """A captioned grid; `by_bytes` makes each cell as wide as its element's bytes."""
@@ -153,4 +150,4 @@ class DtypesScene(CodeGraphScene):
         return [TransformFromCopy(a, b) for a, b in zip(source.values, target.values, strict=True)]
 
     def row(self, *parts: VMobject, top: float) -> VGroup:
-        return terms_row(*parts, centre_x=CENTRE_X, top=top, width=GRAPH_AREA.width - 0.2, gap=0.4)
+        return terms_row(*parts, centre_x=GRAPH_AREA.centre_x, top=top, width=GRAPH_AREA.width - 0.2, gap=0.4)

@@ -45,11 +45,9 @@ class IndexingScene(CodeGraphScene):
         self.hold(1)
 
         self.step("2-d", "A 2-d tensor is stored row after row in one block: rows step by 3, columns by 1.")
-        code2, output2 = self.panels(grid_listing.code, bottom=SAFE_BOTTOM)
         grid_block = MemoryBlock(facts.grid, theme, "x.untyped_storage()", CELL)
         grid_block.move_to(block, aligned_edge=UP + LEFT)
-        self.play(FadeOut(code), FadeOut(output), FadeOut(block), FadeOut(self.current), FadeIn(code2))
-        self.add(output2)
+        code2, output2 = self.swap_panels(code, output, grid_listing.code, block, self.current)
         matrix = self.matrix(facts.grid_shape, grid_block)
         self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block), FadeIn(matrix))
         self.hold(1)

@@ -28,9 +28,7 @@ class MemoryScene(CodeGraphScene):
         self.hold(2)
 
         self.step("list", "A list holds pointers; each number is a separate Python object with its own header.")
-        flat = BoxedListView(facts.flat, theme).move_to(
-            (GRAPH_AREA.left + GRAPH_AREA.right) / 2 * RIGHT + LIST_TOP * UP, aligned_edge=UP
-        )
+        flat = BoxedListView(facts.flat, theme).move_to(GRAPH_AREA.centre_x * RIGHT + LIST_TOP * UP, aligned_edge=UP)
         self.play(code.highlight(marks["l"]), FadeIn(flat))
         self.execute(code, output, listing, marks["print_l"])
         self.hold(2)

@@ -9,7 +9,6 @@ from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
-CENTRE_X = (GRAPH_AREA.left + GRAPH_AREA.right) / 2
 TOP = GRAPH_AREA.top - 0.5
 
 
@@ -43,9 +42,7 @@ class OperationsScene(CodeGraphScene):
         self.hold(1)
 
         self.step("pointwise", "Pointwise operations act on each element; reductions like mean combine them all.")
-        code2, output2 = self.panels(math.code, bottom=SAFE_BOTTOM)
-        self.play(FadeOut(code), FadeOut(output), FadeOut(turned), FadeIn(code2))
-        self.add(output2)
+        code2, output2 = self.swap_panels(code, output, math.code, turned)
         source = self.grid(facts["a"], "a")
         absolute = self.grid(facts["absolute_values"], "torch.abs(a)")
         mean = self.grid(facts["mean_value"], "torch.mean(a)")
@@ -84,7 +81,7 @@ class OperationsScene(CodeGraphScene):
             self.symbol("arrow.r"),
             ValueLabel("z.shape", facts["z"].shape_text, theme.text, STRIP_SIZE),
         ).arrange(RIGHT, buff=0.2)
-        rule.next_to(product_board, DOWN, buff=0.6).set_x(CENTRE_X)
+        rule.next_to(product_board, DOWN, buff=0.6).set_x(GRAPH_AREA.centre_x)
         self.play(FadeIn(rule, shift=0.1 * UP))
         self.execute(code2, output2, math, math.marks["print_mean"])
         self.hold(1)
@@ -127,4 +124,4 @@ class OperationsScene(CodeGraphScene):
         ]
 
     def row(self, *parts: VMobject, gap: float = 0.3, top: float = TOP) -> VGroup:
-        return terms_row(*parts, centre_x=CENTRE_X, top=top, width=GRAPH_AREA.width - 0.2, gap=gap)
+        return terms_row(*parts, centre_x=GRAPH_AREA.centre_x, top=top, width=GRAPH_AREA.width - 0.2, gap=gap)

@@ -56,9 +56,7 @@ class StorageScene(CodeGraphScene):
         self.hold(1)
 
         self.step("transpose", "c.t() swaps the strides to (1, 2): same cells, read out of order, not contiguous.")
-        code2, output2 = self.panels(transposed.code, bottom=SAFE_BOTTOM)
-        self.play(FadeOut(code), FadeOut(output), FadeIn(code2))
-        self.add(output2)
+        code2, output2 = self.swap_panels(code, output, transposed.code)
         t_grid = self.grid(views["t"], block)
         t_facts = view_facts(views["t"], theme).next_to(t_grid, DOWN, buff=0.35).align_to(t_grid, LEFT)
         self.play(

@@ -56,7 +56,7 @@ class TensorsScene(CodeGraphScene):
         theme = self.theme
         record = facts["t"]
         spread = TensorGrid(record, theme, spread=True)
-        spread.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, GRAPH_AREA.top - 2.0, 0))
+        spread.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - 2.0, 0))
         per_layer = len(record.values) // record.shape[0]
         names = VGroup(
             *(

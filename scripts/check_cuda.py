@@ -18,10 +18,13 @@ import sys
 import time
 from typing import Any
 
+from seminar_anim.cache import ADDRESS_PREFIX
+from seminar_anim.model.devices import GPU_PREFIX, PICKLE_PREFIX
+
 CLI = [sys.executable, "-m", "seminar_anim"]
 Json = dict[str, Any]
 # What only the device changes in a print: a tensor's suffix, a storage's device field.
-DEVICE_DEPENDENT = ("address.", "gpu.", "pickle.")
+DEVICE_DEPENDENT = (ADDRESS_PREFIX, GPU_PREFIX, PICKLE_PREFIX)
 DEVICE_SUFFIX = re.compile(r", device='cuda:\d+'")
 STORAGE_DEVICE = re.compile(r"device=cuda:\d+")
 

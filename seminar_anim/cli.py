@@ -30,15 +30,18 @@ def _user_errors() -> Iterator[None]:
         sys.exit(2)
 
 
+_device_option = click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    help="Where PyTorch computes the values: auto uses CUDA when present, else the CPU.",
+)
+
+
 def _lesson_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option(
-            "--device",
-            type=click.Choice(DEVICES),
-            default="auto",
-            show_default=True,
-            help="Where PyTorch computes the values: auto uses CUDA when present, else the CPU.",
-        ),
+        _device_option,
         click.option(
             "--expr",
             metavar="EXPRESSION",
@@ -241,13 +244,7 @@ def render_command(
 @main.command("course")
 @click.argument("names", nargs=-1)
 @_output_options
-@click.option(
-    "--device",
-    type=click.Choice(DEVICES),
-    default="auto",
-    show_default=True,
-    help="Where PyTorch computes the values: auto uses CUDA when present, else the CPU.",
-)
+@_device_option
 @click.option(
     "--title", default=COURSE_TITLE, show_default=True, help="The course title, on the title card and thumbnail."
 )

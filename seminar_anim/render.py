@@ -64,8 +64,6 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
     quality = QUALITIES[options.quality]
     settings: dict[str, Any] = {
         "media_dir": str(media_dir),
-        # Replaced by a private copy of TYPST_CACHE in manim_settings (see _private_typst_cache).
-        "tex_dir": str(TYPST_CACHE),
         "pixel_width": quality.width,
         "pixel_height": quality.height,
         "frame_rate": quality.fps,

@@ -167,7 +167,7 @@ def data_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     extra.update({f"ids[{index}]": word_id for index, word_id in enumerate(ids)})
     return _facts(
         [image, audio, text, lookup],
-        {"img": img, "t": t, "wave": wave, "x": x, "emb.weight": weight, "e": e},
+        {"img": img, "wave": wave, "x": x, "emb.weight": weight, "e": e},
         extra,
     )
 
@@ -217,33 +217,37 @@ def dtypes_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
         sizes[f"dtypes[{index}].element_size"] = one.element_size()
     run.line("x = torch.tensor([0, 1], dtype=torch.double)", "x")
     x = torch.tensor([0, 1], dtype=torch.double, device=where)
-    run.printed(run.line("print(x.type(torch.uint8))", "print_x"), x.type(torch.uint8))
+    x_uint8 = x.type(torch.uint8)
+    run.printed(run.line("print(x.type(torch.uint8))", "print_x"), x_uint8)
     sizes_listing = run.listing()
 
     run = Transcript(str(where), continues=True)
     run.line("y = torch.tensor([2.7, -1.5, 3.9])", "y")
     y = torch.tensor([2.7, -1.5, 3.9], device=where)
-    run.printed(run.line("print(y.int())  # drops the fraction", "print_y"), y.int())
+    y_int = y.int()
+    run.printed(run.line("print(y.int())  # drops the fraction", "print_y"), y_int)
     run.line("w = torch.tensor([255, 256, 257])", "w")
     w = torch.tensor([255, 256, 257], device=where)
-    run.printed(run.line("print(w.to(torch.uint8))  # wraps", "print_w"), w.to(torch.uint8))
+    w_uint8 = w.to(torch.uint8)
+    run.printed(run.line("print(w.to(torch.uint8))  # wraps", "print_w"), w_uint8)
     run.line("n = torch.tensor([1, 5, 2, 4])", "n")
     n = torch.tensor([1, 5, 2, 4], device=where)
     run.line("mask = n > 2", "mask")
     mask = n > 2
     run.printed(run.line("print(mask)", "print_mask"), mask)
-    run.printed(run.line("print(n[mask])  # a new tensor", "print_selected"), n[mask])
+    selected = n[mask]
+    run.printed(run.line("print(n[mask])  # a new tensor", "print_selected"), selected)
     convert_listing = run.listing()
     tensors = {
         "x": x,
-        "x.type(torch.uint8)": x.type(torch.uint8),
+        "x.type(torch.uint8)": x_uint8,
         "y": y,
-        "y.int()": y.int(),
+        "y.int()": y_int,
         "w": w,
-        "w.to(torch.uint8)": w.to(torch.uint8),
+        "w.to(torch.uint8)": w_uint8,
         "n": n,
         "mask": mask,
-        "n[mask]": n[mask],
+        "n[mask]": selected,
     }
     return _facts([sizes_listing, convert_listing], tensors, sizes)
 

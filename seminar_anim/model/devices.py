@@ -174,10 +174,10 @@ def serialization_lesson(device: torch.device | str = "cpu") -> SerializationFac
             run.line("print(os.path.getsize('tensor.pth'))", "print_size"), os.path.getsize(where / "tensor.pth")
         )
         run.line("names = zipfile.ZipFile('tensor.pth').namelist()", "names")
-        saved = _saved("tensor.pth", where / "tensor.pth")
         run.line("b = torch.load('tensor.pth')", "load")
         b = torch.load(where / "tensor.pth")
-        run.printed(run.line("print(torch.equal(a, b))", "print_equal"), torch.equal(a, b))
+        loaded_equal = torch.equal(a, b)
+        run.printed(run.line("print(torch.equal(a, b))", "print_equal"), loaded_equal)
         run.line("small = a[:2]  # a view: 2 elements", "small")
         small = a[:2]
         run.line("torch.save(small, 'small.pth')", "save_small")
@@ -191,14 +191,13 @@ def serialization_lesson(device: torch.device | str = "cpu") -> SerializationFac
             run.line("print(os.path.getsize('clone.pth'))", "print_clone"), os.path.getsize(where / "clone.pth")
         )
         files = {key: _saved(key, where / key) for key in ("tensor.pth", "small.pth", "clone.pth")}
-        files["tensor.pth"] = saved
         loaded_view = torch.load(where / "small.pth")
     return SerializationFacts(
         listing=run.listing(),
         files=files,
         nbytes=a.untyped_storage().nbytes(),
         numel=a.numel(),
-        loaded_equal=torch.equal(a, b),
+        loaded_equal=loaded_equal,
         loaded_view_storage=loaded_view.untyped_storage().nbytes(),
         device=str(a.device),
         torch_version=torch.__version__,

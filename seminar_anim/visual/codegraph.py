@@ -55,6 +55,16 @@ class CodeGraphScene(LectureScene):
         top = panel.background.get_bottom()[1] - 0.2
         return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, bottom, top))
 
+    def swap_panels(
+        self, code: CodePanel, output: OutputPanel, lines: tuple[str, ...], *leaving: Mobject
+    ) -> tuple[CodePanel, OutputPanel]:
+        """The next listing's code, and an empty output under it, in place of the last ones;
+        `leaving` fades out with them."""
+        new_code, new_output = self.panels(lines, bottom=SAFE_BOTTOM)
+        self.play(FadeOut(code), FadeOut(output), *(FadeOut(mobject) for mobject in leaving), FadeIn(new_code))
+        self.add(new_output)
+        return new_code, new_output
+
     def execute(self, code: CodePanel, output: OutputPanel, listing: Listing, line: int) -> list[Text]:
         """Highlight code line `line`; if it is the next print of the listing, print its line."""
         self.play(code.highlight(line))
@@ -104,7 +114,7 @@ class CodeGraphScene(LectureScene):
         row = VGroup(*parts).arrange(RIGHT, buff=0.18)
         if row.width > GRAPH_AREA.width - 0.2:
             row.scale_to_fit_width(GRAPH_AREA.width - 0.2)
-        row.move_to(((GRAPH_AREA.left + GRAPH_AREA.right) / 2, STRIP_Y, 0.0))
+        row.move_to((GRAPH_AREA.centre_x, STRIP_Y, 0.0))
         sources = sources or {}
         arrivals = [
             TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)

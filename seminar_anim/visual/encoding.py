@@ -17,9 +17,6 @@ class HeldFrameEncoder(VideoSegmentEncoder):
     and lectures spend about half their time holding still."""
 
     def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:
-        if repeat == 1:
-            super().write_frame(pixels, repeat=1)
-            return
         self._validate_frame(pixels, repeat)
         time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
         stream = self._stream

@@ -24,6 +24,10 @@ class Box:
     def height(self) -> float:
         return self.top - self.bottom
 
+    @property
+    def centre_x(self) -> float:
+        return (self.left + self.right) / 2
+
 
 def graph_positions(
     graph: TracedGraph,

@@ -79,17 +79,20 @@ class LectureScene(Scene):
             if not isinstance(animated, Mobject):
                 continue
             movers.update(animated.get_family())
-            for state in (animated, getattr(animation, "target_mobject", None)):
-                box = _box(state) if isinstance(state, Mobject) else None
-                if box is not None:
-                    boxes.append(box)
+            # Everywhere it can be meanwhile: the rectangle over its start, its end and its path.
+            states = (animated, getattr(animation, "target_mobject", None), getattr(animation, "path", None))
+            box = _hull([_box(state) for state in states if isinstance(state, Mobject)])
+            if box is not None:
+                boxes.append(box)
+        for candidate in candidates:
+            if isinstance(candidate, Mobject) and (candidate.updaters or candidate in self.foreground_mobjects):
+                movers.update(candidate.get_family())
         redrawn: list[Mobject] = []
         for candidate in candidates:
             if not isinstance(candidate, Mobject) or candidate.points.size == 0:
                 continue  # a group: its members are candidates of their own
             box = _box(candidate)
-            moves = candidate in movers or candidate.updaters or candidate in self.foreground_mobjects
-            if moves or _overlaps(box, boxes):
+            if candidate in movers or _overlaps(box, boxes):
                 redrawn.append(candidate)
                 if box is not None:
                     boxes.append(box)
@@ -130,7 +133,17 @@ def _box(mobject: Mobject) -> np.ndarray | None:
     return np.array([stacked.min(axis=0) - margin, stacked.max(axis=0) + margin])
 
 
+def _hull(boxes: list[np.ndarray | None]) -> np.ndarray | None:
+    """The smallest box around the given ones."""
+    found = [box for box in boxes if box is not None]
+    if not found:
+        return None
+    stacked = np.stack(found)
+    return np.array([stacked[:, 0].min(axis=0), stacked[:, 1].max(axis=0)])
+
+
 def _overlaps(box: np.ndarray | None, boxes: list[np.ndarray]) -> bool:
-    if box is None:
+    if box is None or not boxes:
         return False
-    return any(bool(np.all(box[0] <= other[1]) and np.all(other[0] <= box[1])) for other in boxes)
+    others = np.stack(boxes)
+    return bool(np.any(np.all(box[0] <= others[:, 1], axis=1) & np.all(others[:, 0] <= box[1], axis=1)))

@@ -47,7 +47,7 @@ class TensorGrid(VGroup):
         layers = len(record.values) // (rows * columns)
         width = width or cell  # cells can be wider than tall, for long numbers
         size = min(26.0, 40 * cell)
-        self.cells: list[VMobject] = [VMobject()] * len(record.values)
+        placed: dict[int, VMobject] = {}
         self.values: list[ValueLabel] = []
         self.layers = VGroup()
         for layer in reversed(range(layers)):  # back layers first, so the front one is drawn on top
@@ -63,10 +63,11 @@ class TensorGrid(VGroup):
                     box.move_to(((column + layer * (columns + 1)) * width, -row * cell, 0.0))
                 else:
                     box.move_to((column * width + layer * DEPTH_SHIFT[0], -row * cell + layer * DEPTH_SHIFT[1], 0.0))
-                self.cells[index] = box
+                placed[index] = box
                 group.add(box)
             self.layers.add(group)
         self.add(self.layers)
+        self.cells: list[VMobject] = [placed[index] for index in range(len(record.values))]
         if not show_values:
             return
         for index, value in enumerate(record.values):
