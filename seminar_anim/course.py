@@ -57,11 +57,6 @@ def course_folder(options: RenderOptions) -> Path:
     return options.out / "course" / f"{QUALITIES[options.quality].tag}_{options.theme}"
 
 
-def chapter_title(name: str) -> str:
-    """A scene's CLI name as a chapter title: 'autograd-basics' -> 'Autograd basics'."""
-    return name.replace("-", " ").capitalize()
-
-
 def build_course(
     specs: list[SceneSpec],
     lesson: LessonOptions,
@@ -107,7 +102,7 @@ def build_course(
         staging = Path(staging_name)
         built = staging / "out"
         built.mkdir()
-        titles = [chapter_title(spec.name) for spec in specs]
+        titles = [spec.chapter for spec in specs]
         say("course: title card")
         card = _render_title_card(title, titles, options, staging / "title", lambda line: say(f"  course: {line}"))
         videos = [card, *(plan.primary for plan in plans)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from manim import DOWN, LEFT, UP, FadeIn, Rectangle, Scene, VGroup, config, tempconfig
+from manim import DOWN, ORIGIN, UP, FadeIn, Rectangle, Scene, VGroup, config, tempconfig
 
 from seminar_anim.visual.labels import plain_text
 from seminar_anim.visual.lecture import LectureScene
@@ -31,8 +32,12 @@ class TitleCardScene(LectureScene):
         theme = self.theme
         heading = plain_text(card.title, theme.text, TITLE_SIZE * 1.4)
         chapters = VGroup(*(plain_text(chapter, theme.muted, LABEL_SIZE) for chapter in card.chapters))
-        chapters.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        VGroup(heading, chapters).arrange(DOWN, buff=0.6)
+        # Up to seven chapters in one column, more in two, read down the first column first.
+        rows = len(chapters) if len(chapters) <= 7 else math.ceil(len(chapters) / 2)
+        chapters.arrange_in_grid(
+            rows=rows, col_alignments="l" * math.ceil(len(chapters) / rows), flow_order="dr", buff=(1.0, 0.22)
+        )
+        VGroup(heading, chapters).arrange(DOWN, buff=0.6).move_to(ORIGIN)
         # A long course list must still fit inside the frame's safe area.
         limit = config.frame_height * 0.9
         content = VGroup(heading, chapters)
