@@ -96,7 +96,9 @@ class LectureScene(Scene):
                 redrawn.append(candidate)
                 if box is not None:
                     boxes.append(box)
-        return redrawn
+        # Nothing drawn moves (a wait): Manim draws an empty list as the whole frame, over a
+        # static image of the whole frame, so keep Manim's own choice.
+        return redrawn or candidates
 
     def tear_down(self) -> None:
         self._close_step()
