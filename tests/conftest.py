@@ -58,6 +58,20 @@ def clean_capture(scene: str, theme: str, steps: list[str]) -> Captured:
     return manifest, captures
 
 
+def values_json(scene: str) -> dict[str, Any]:
+    """`seminar-anim values SCENE --device cpu --json`, through Click, as a dict."""
+    import json
+
+    from click.testing import CliRunner
+
+    from seminar_anim.cli import main
+
+    result = CliRunner().invoke(main, ["values", scene, "--device", "cpu", "--json"])
+    assert result.exit_code == 0, result.output
+    manifest: dict[str, Any] = json.loads(result.stdout)
+    return manifest
+
+
 def run_listing(listing: Listing, namespace: dict[str, object]) -> list[str]:
     """Run the code a scene shows, as Python would, and return what its prints wrote."""
     import torch

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 import torch
-from click.testing import CliRunner
 
-from seminar_anim.cli import main
 from seminar_anim.model.basics import data_lesson, dtypes_lesson, operations_lesson, tensors_lesson
-from tests.conftest import clean_capture, run_listing, scene_themes
+from tests.conftest import clean_capture, run_listing, scene_themes, values_json
 
 LESSONS = {"data": data_lesson, "tensors": tensors_lesson, "dtypes": dtypes_lesson, "operations": operations_lesson}
 STEPS = {
@@ -20,13 +15,6 @@ STEPS = {
     "dtypes": ["code", "sizes", "type", "narrowing", "mask"],
     "operations": ["code", "create", "transpose", "pointwise", "element-wise", "matmul", "broadcast"],
 }
-
-
-def values_json(scene: str) -> dict[str, Any]:
-    result = CliRunner().invoke(main, ["values", scene, "--device", "cpu", "--json"])
-    assert result.exit_code == 0, result.output
-    manifest: dict[str, Any] = json.loads(result.stdout)
-    return manifest
 
 
 @pytest.mark.parametrize("scene", sorted(LESSONS))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import zipfile
 from pathlib import Path
@@ -15,18 +14,11 @@ from click.testing import CliRunner
 from seminar_anim.cli import _settled, main
 from seminar_anim.model.devices import serialization_lesson
 from seminar_anim.options import LessonOptions
-from tests.conftest import clean_capture, run_listing, scene_themes
+from tests.conftest import clean_capture, run_listing, scene_themes, values_json
 
 
 def invoke(*args: str) -> Any:
     return CliRunner().invoke(main, list(args))
-
-
-def values_json(scene: str) -> dict[str, Any]:
-    result = invoke("values", scene, "--device", "cpu", "--json")
-    assert result.exit_code == 0, result.output
-    manifest: dict[str, Any] = json.loads(result.stdout)
-    return manifest
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import torch
 from click.testing import CliRunner
 
 from seminar_anim.cli import main
 from seminar_anim.model.lectures import REPEATS, accumulation_lesson, basics_lesson, chain_rule_lesson
-from tests.conftest import run_listing
+from tests.conftest import run_listing, values_json
 
 # What the seed's slides print, verbatim.
 SEED_PRINTS = {
@@ -26,13 +24,6 @@ SEED_PRINTS = {
     ],
     "chain-rule": ["None", "tensor(2.1972, grad_fn=<LogBackward0>)", "tensor(0.6667)"],
 }
-
-
-def values_json(scene: str) -> dict[str, object]:
-    result = CliRunner().invoke(main, ["values", scene, "--device", "cpu", "--json"])
-    assert result.exit_code == 0, result.output
-    manifest: dict[str, object] = json.loads(result.stdout)
-    return manifest
 
 
 @pytest.mark.parametrize("scene", sorted(SEED_PRINTS))
