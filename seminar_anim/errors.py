@@ -22,3 +22,7 @@ class OutputError(UserError, RuntimeError):
 
 
 USER_ERRORS = (UserError,)
+
+
+class SnippetError(UserError, ValueError):
+    """Lesson code that cannot run at all: not found, not UTF-8, a syntax error, no statement."""

@@ -1,0 +1,191 @@
+"""Plain records of a lesson's run: what each statement printed, every named tensor, the graph; free of torch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from seminar_anim.model.listing import Listing
+from seminar_anim.model.manifest import Value
+
+Element = float | int | str  # a tensor element as drawn: bools become "True"/"False"
+
+
+@dataclass(frozen=True)
+class Datum:
+    """One value a frame may draw, under the one manifest key it is recorded with."""
+
+    key: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class StorageRecord:
+    """One block of memory: its identity in the run, its size and its elements in storage order (capped)."""
+
+    ident: int  # equal for every tensor that views this storage; numbered in order of appearance
+    nbytes: int
+    element_size: int
+    dtype: str
+    device: str
+    values: tuple[Element, ...]  # as the dtype holds them, in storage order, capped at MAX_ELEMENTS
+    address: int  # the absolute address of its first byte: varies between runs, never drawn
+
+    @property
+    def size(self) -> int:
+        return self.nbytes // self.element_size
+
+
+@dataclass(frozen=True)
+class TensorRecord:
+    """A tensor bound to a name after a statement ran, as PyTorch reported it."""
+
+    name: str
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    storage_offset: int
+    dtype: str  # "float32", "uint8", ...
+    device: str  # "cpu", "cuda:0"
+    contiguous: bool
+    element_size: int
+    storage: int  # StorageRecord.ident of the storage it views
+    byte_offset: int  # of its first element from the storage's start (data_ptr difference)
+    values: tuple[Element, ...]  # row-major, capped at MAX_ELEMENTS
+    elements: tuple[int, ...]  # storage index of each element, row-major, capped like values
+    numel: int
+    requires_grad: bool
+    grad: tuple[Element, ...] | None
+    grad_fn: str | None  # e.g. "PowBackward0"
+
+    @property
+    def dim(self) -> int:
+        return len(self.shape)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One call of print: the text it wrote (without its `end`), the line it ran on, its arguments."""
+
+    text: str
+    line: int  # 0-based, in the shown code
+    arguments: tuple[str, ...]  # source text of each positional argument, when the statement is a print call
+    tensors: tuple[TensorRecord | None, ...]  # each argument that is a tensor, recorded
+
+
+@dataclass(frozen=True)
+class GraphNodeRecord:
+    """A node of the autograd graph PyTorch recorded: an operation, or the leaf it accumulates into."""
+
+    ident: int
+    name: str  # grad_fn's type name, or the leaf's variable name
+    kind: str  # "op" or "leaf"
+    function: str  # the torch function or operator that made it ("mul", "log", "pow"), "" for a leaf
+    constants: tuple[float, ...]  # the plain numbers it was given (the 2 of x**2), in argument order
+    value: float
+    grad: float
+
+
+@dataclass(frozen=True)
+class GraphEdgeRecord:
+    """Input slot `slot` of node `target` fed by node `source`, with the local derivative PyTorch gave."""
+
+    source: int
+    target: int
+    slot: int
+    local: float
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    """The graph walked from the tensor `.backward()` ran on, nodes inputs-first, the output last."""
+
+    root: str  # the source text of the tensor backward ran on ("y")
+    nodes: tuple[GraphNodeRecord, ...]
+    edges: tuple[GraphEdgeRecord, ...]
+
+
+@dataclass(frozen=True)
+class StatementRecord:
+    """One top-level statement as it ran: where it is, what it printed, and every named tensor after it."""
+
+    index: int
+    lines: tuple[int, int]  # first and last line, 0-based, in the shown code
+    cell: int
+    source: str
+    marks: tuple[str, ...]
+    prints: tuple[Printed, ...]
+    display: str | None  # repr of a bare expression that ends its cell, as a notebook shows it
+    error: str | None  # Python's last line of the exception it raised
+    tensors: dict[str, TensorRecord]
+    storages: dict[int, StorageRecord]
+    graphs: tuple[GraphRecord, ...]  # one for each .backward() it ran
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A `# %%` cell: its title and the lines it holds in the shown code."""
+
+    title: str
+    lines: tuple[int, int]  # first and last line, 0-based, in the shown code
+
+
+@dataclass(frozen=True)
+class SnippetRun:
+    """A lesson's source as shown and everything it did when it ran, statement by statement."""
+
+    code: tuple[str, ...]  # the lines as shown: markers and cell headers removed
+    cells: tuple[Cell, ...]
+    statements: tuple[StatementRecord, ...]
+    device: str
+    torch_version: str
+    error: str | None = None
+    marks: dict[str, int] = field(default_factory=dict)  # marker name -> the 0-based shown line it sits on
+
+    @property
+    def prints(self) -> tuple[str, ...]:
+        return tuple(printed.text for statement in self.statements for printed in statement.prints)
+
+    def at(self, mark: str) -> StatementRecord:
+        """The statement a `# [mark]` names."""
+        line = self.line(mark)
+        return next(statement for statement in self.statements if statement.lines[0] <= line <= statement.lines[1])
+
+    def line(self, mark: str) -> int:
+        """The shown line (0-based) a mark sits on."""
+        if mark not in self.marks:
+            raise KeyError(f"the lesson has no line marked [{mark}]; marks: {', '.join(self.marks)}")
+        return self.marks[mark]
+
+    def tensor(self, name: str, mark: str | None = None) -> TensorRecord:
+        """The tensor bound to `name` after the marked statement (default: after the last statement)."""
+        statement = self.at(mark) if mark else self.statements[-1]
+        return statement.tensors[name]
+
+    def storage(self, tensor: TensorRecord, mark: str | None = None) -> StorageRecord:
+        statement = self.at(mark) if mark else self.statements[-1]
+        return statement.storages[tensor.storage]
+
+    def cell_statements(self, index: int) -> tuple[StatementRecord, ...]:
+        return tuple(statement for statement in self.statements if statement.cell == index)
+
+    def listing(self, index: int = 0) -> Listing:
+        """Cell `index` as a code panel shows it: its lines, its prints, marks as lines of the cell."""
+        first, last = self.cells[index].lines
+        prints = [printed for statement in self.cell_statements(index) for printed in statement.prints]
+        return Listing(
+            code=self.code[first : last + 1],
+            prints=tuple(printed.text for printed in prints),
+            print_lines=tuple(printed.line - first for printed in prints),
+            marks={name: line - first for name, line in self.marks.items() if first <= line <= last},
+        )
+
+    @property
+    def listings(self) -> tuple[Listing, ...]:
+        return tuple(self.listing(index) for index in range(len(self.cells)))
+
+    @property
+    def graphs(self) -> tuple[GraphRecord, ...]:
+        return tuple(graph for statement in self.statements for graph in statement.graphs)
+
+    @property
+    def source(self) -> str:
+        return "\n".join(self.code) + "\n"

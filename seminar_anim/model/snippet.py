@@ -1,0 +1,437 @@
+"""The snippet engine: run lesson code statement by statement, as Python would, and record what it did.
+
+This is the only place that executes lesson code. A source is split into top-level
+statements (and `# %%` cells); each runs in one fresh namespace with `torch` imported, and
+after each the engine records what it printed and every tensor bound to a name. A
+`.backward()` is recorded as the graph PyTorch built, with each edge's local derivative
+asked of PyTorch itself. A trailing `# [name]` marks a line for the scene and is not shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from seminar_anim.errors import SnippetError
+from seminar_anim.model.records import (
+    Cell,
+    Element,
+    GraphEdgeRecord,
+    GraphNodeRecord,
+    GraphRecord,
+    Printed,
+    SnippetRun,
+    StatementRecord,
+    StorageRecord,
+    TensorRecord,
+)
+
+MAX_ELEMENTS = 64  # elements recorded per tensor and per storage: beyond this a drawing elides
+_MARKER = re.compile(r"\s*#\s*\[([A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)*)\]\s*$")
+_CELL = re.compile(r"^# ?%%(.*)$")
+
+
+def split_source(source: str) -> tuple[tuple[str, ...], tuple[Cell, ...], dict[str, int]]:
+    """The lines as shown (markers and cell headers removed), the cells, and each marker's line."""
+    shown: list[str] = []
+    cells: list[tuple[str, int]] = []
+    marks: dict[str, int] = {}
+    for raw in source.splitlines():
+        header = _CELL.match(raw)
+        if header:
+            cells.append((header.group(1).strip(), len(shown)))
+            continue
+        found = _MARKER.search(raw)
+        if found:
+            for name in found.group(1).split(","):
+                marks[name.strip()] = len(shown)
+            raw = raw[: found.start()]
+        shown.append(raw.rstrip())
+    if not cells or cells[0][1] > 0:
+        cells.insert(0, ("", 0))
+    spans = []
+    for index, (title, first) in enumerate(cells):
+        end = cells[index + 1][1] if index + 1 < len(cells) else len(shown)
+        while end > first + 1 and not shown[end - 1].strip():
+            end -= 1  # blank lines between cells belong to no cell
+        if end > first:
+            spans.append(Cell(title, (first, end - 1)))
+    return tuple(shown), tuple(spans), marks
+
+
+def run_snippet(
+    source: str,
+    device: torch.device | str = "cpu",
+    filename: str = "<lesson>",
+    cwd: Path | None = None,
+) -> SnippetRun:
+    """Run `source` statement by statement on `device` and record every statement.
+
+    On a device other than the CPU the tensors are made there: `torch.set_default_device`
+    is then the shown code's first line, so the frame says so. An exception ends the run;
+    its last line, as Python prints it, is the failing statement's `error`.
+    """
+    where = torch.device(device)
+    if where.type != "cpu":
+        source = f"torch.set_default_device('{where.type}')\n{source}"
+    code, cells, marks = split_source(source)
+    shown = "\n".join(code) + "\n"
+    try:
+        tree = ast.parse(shown, filename=filename)
+    except SyntaxError as error:
+        raise SnippetError(f"{filename}:{error.lineno}:{error.offset}: {error.msg}") from None
+    if not tree.body:
+        raise SnippetError(f"{filename}: no statement to run")
+    run = _Run(code, filename)
+    statements: list[StatementRecord] = []
+    error: str | None = None
+    with _working_directory(cwd), _default_device(where):
+        for index, node in enumerate(tree.body):
+            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            cell = next(number for number, span in enumerate(cells) if span.lines[0] <= first <= span.lines[1])
+            ends_cell = index + 1 == len(tree.body) or tree.body[index + 1].lineno - 1 > cells[cell].lines[1]
+            record = run.statement(index, node, cell, ends_cell, marks)
+            statements.append(record)
+            if record.error is not None:
+                error = record.error
+                break
+    return SnippetRun(
+        code=code,
+        cells=cells,
+        statements=tuple(statements),
+        device=str(torch.empty(0, device=where).device),
+        torch_version=torch.__version__,
+        error=error,
+        marks=marks,
+    )
+
+
+@contextmanager
+def _working_directory(cwd: Path | None) -> Iterator[None]:
+    if cwd is None:
+        yield
+        return
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+@contextmanager
+def _default_device(where: torch.device) -> Iterator[None]:
+    """Whatever the code sets as default device is undone afterwards."""
+    try:
+        yield
+    finally:
+        torch.set_default_device(None)
+
+
+class _Run:
+    """One run's namespace, its print, and the bookkeeping that turns tensors into records."""
+
+    def __init__(self, code: tuple[str, ...], filename: str) -> None:
+        self.code = code
+        self.filename = filename
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "torch": torch}
+        self.namespace["print"] = self._print
+        self.printed: list[Printed] = []
+        self.graphs: list[GraphRecord] = []
+        self.storage_ids: dict[int, int] = {}  # data_ptr of a storage's start -> its ident
+        self.arguments: tuple[str, ...] = ()
+        self.results = _Results()
+        self.in_backward = False
+        # Every storage seen is held until the run ends, so no new storage can reuse its address
+        # and be taken for it.
+        self.kept: list[Any] = []
+
+    def statement(
+        self, index: int, node: ast.stmt, cell: int, ends_cell: bool, marks: dict[str, int]
+    ) -> StatementRecord:
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        self.printed, self.graphs = [], []
+        self.arguments = _print_arguments(node, "\n".join(self.code))
+        display: str | None = None
+        error: str | None = None
+        bare = ends_cell and isinstance(node, ast.Expr) and not _is_print_call(node)
+        try:
+            with self.results, _recording_backward(self):
+                if bare:
+                    assert isinstance(node, ast.Expr)
+                    value = eval(compile(ast.Expression(node.value), self.filename, "eval"), self.namespace)
+                    display = None if value is None else repr(value)
+                else:
+                    module = ast.Module(body=[node], type_ignores=[])
+                    exec(compile(module, self.filename, "exec"), self.namespace)
+        except Exception as raised:
+            error = traceback.format_exception_only(type(raised), raised)[-1].strip()
+        tensors, storages = self.named_tensors()
+        return StatementRecord(
+            index=index,
+            lines=(first, last),
+            cell=cell,
+            source="\n".join(self.code[first : last + 1]),
+            marks=tuple(name for name, line in marks.items() if first <= line <= last),
+            prints=tuple(self.printed),
+            display=display,
+            error=error,
+            tensors=tensors,
+            storages=storages,
+            graphs=tuple(self.graphs),
+        )
+
+    def _print(
+        self, *values: object, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
+    ) -> None:
+        """Python's print, recorded: the text is exactly what print writes, less its `end`."""
+        if file is not None and file not in (sys.stdout, sys.stderr):
+            builtins.print(*values, sep=sep, end=end, file=file, flush=flush)
+            return
+        buffer = io.StringIO()
+        builtins.print(*values, sep=sep, end="", file=buffer)
+        caller = sys._getframe(1)
+        line = caller.f_lineno - 1 if caller.f_code.co_filename == self.filename else -1
+        arguments = self.arguments if len(self.arguments) == len(values) else ()
+        tensors = tuple(self.tensor_record("", value) if isinstance(value, torch.Tensor) else None for value in values)
+        text = buffer.getvalue() + ("" if end in (None, "\n") else end.rstrip("\n"))
+        self.printed.append(Printed(text=text, line=line, arguments=arguments, tensors=tensors))
+
+    def named_tensors(self) -> tuple[dict[str, TensorRecord], dict[int, StorageRecord]]:
+        """Every tensor bound to a name (and every parameter of a bound module), with the storages they view."""
+        found: dict[str, torch.Tensor] = {}
+        for name, value in self.namespace.items():
+            if name.startswith("__") or name in ("torch", "print"):
+                continue
+            if isinstance(value, torch.Tensor):
+                found[name] = value
+            elif isinstance(value, torch.nn.Module):
+                for parameter, tensor in value.named_parameters():
+                    found[f"{name}.{parameter}"] = tensor
+        tensors = {name: self.tensor_record(name, tensor) for name, tensor in found.items()}
+        storages: dict[int, StorageRecord] = {}
+        for tensor in found.values():
+            record = self.storage_record(tensor)
+            storages[record.ident] = record
+        return tensors, storages
+
+    def storage_ident(self, tensor: torch.Tensor) -> int:
+        storage = tensor.untyped_storage()
+        start = storage.data_ptr()
+        if start not in self.storage_ids:
+            self.storage_ids[start] = len(self.storage_ids) + 1
+            self.kept.append(storage)
+        return self.storage_ids[start]
+
+    def storage_record(self, tensor: torch.Tensor) -> StorageRecord:
+        storage = tensor.untyped_storage()
+        size = storage.nbytes() // tensor.element_size()
+        flat = torch.empty(0, dtype=tensor.dtype, device=tensor.device).set_(storage, 0, (size,), (1,))
+        return StorageRecord(
+            ident=self.storage_ident(tensor),
+            nbytes=storage.nbytes(),
+            element_size=tensor.element_size(),
+            dtype=_dtype(tensor),
+            device=str(tensor.device),
+            values=_elements(flat.detach()[:MAX_ELEMENTS]),
+            address=storage.data_ptr(),
+        )
+
+    def tensor_record(self, name: str, tensor: torch.Tensor) -> TensorRecord:
+        start = tensor.untyped_storage().data_ptr()
+        shown = min(tensor.numel(), MAX_ELEMENTS)
+        positions = [_unravel(index, tuple(tensor.shape)) for index in range(shown)]
+        size = tensor.element_size()
+        elements = tuple((tensor[position].data_ptr() - start) // size for position in positions)
+        flat = tensor.detach().reshape(-1)[:MAX_ELEMENTS]
+        grad = tensor.grad if tensor.is_leaf else None
+        return TensorRecord(
+            name=name,
+            shape=tuple(tensor.shape),
+            stride=tuple(tensor.stride()),
+            storage_offset=int(tensor.storage_offset()),
+            dtype=_dtype(tensor),
+            device=str(tensor.device),
+            contiguous=tensor.is_contiguous(),
+            element_size=size,
+            storage=self.storage_ident(tensor),
+            byte_offset=tensor.data_ptr() - start,
+            values=_elements(flat),
+            elements=elements,
+            numel=tensor.numel(),
+            requires_grad=tensor.requires_grad,
+            grad=None if grad is None else _elements(grad.detach().reshape(-1)[:MAX_ELEMENTS]),
+            grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+        )
+
+
+def _print_arguments(node: ast.stmt, source: str) -> tuple[str, ...]:
+    """The source of each positional argument of a statement that is one print call."""
+    if not _is_print_call(node):
+        return ()
+    assert isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+    return tuple(ast.get_source_segment(source, argument) or "" for argument in node.value.args)
+
+
+def _is_print_call(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "print"
+    )
+
+
+def _dtype(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
+
+
+def _elements(flat: torch.Tensor) -> tuple[Element, ...]:
+    return tuple(str(value) if isinstance(value, bool) else value for value in flat.cpu().tolist())
+
+
+def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    position = []
+    for size in reversed(shape):
+        position.append(index % size)
+        index //= size
+    return tuple(reversed(position))
+
+
+class _Results(TorchFunctionMode):
+    """Remembers the tensor each autograd node produced, and the call that made it.
+
+    PyTorch keeps no forward values on its graph; the node's own result, held here, is the
+    value a drawing shows, and the call's plain-number arguments are its constants.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: dict[Any, tuple[str, tuple[float, ...], torch.Tensor]] = {}
+
+    def __torch_function__(self, func: Callable[..., Any], types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        result = func(*args, **(kwargs or {}))
+        if isinstance(result, torch.Tensor) and result.grad_fn is not None and result.grad_fn not in self.made:
+            constants = tuple(
+                float(part) for part in args if isinstance(part, int | float) and not isinstance(part, bool)
+            )
+            name = getattr(func, "__name__", str(func)).strip("_")
+            self.made[result.grad_fn] = (name, constants, result)
+        return result
+
+
+@contextmanager
+def _recording_backward(run: _Run) -> Iterator[None]:
+    """While a statement runs, `Tensor.backward` first records the graph it is about to walk."""
+    original = torch.Tensor.backward
+
+    def backward(tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        if run.in_backward:  # the torch-function mode hands the same call back once more
+            return original(tensor, *args, **kwargs)
+        run.in_backward = True
+        try:
+            return _recorded(tensor, *args, **kwargs)
+        finally:
+            run.in_backward = False
+
+    def _recorded(tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        graph = _GraphRecorder(tensor, run.results.made)
+        result = original(tensor, *args, **kwargs)
+        names = {id(value): name for name, value in run.namespace.items() if isinstance(value, torch.Tensor)}
+        run.graphs.append(graph.record(_root_source(run), names))
+        return result
+
+    torch.Tensor.backward = backward  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        torch.Tensor.backward = original  # type: ignore[method-assign]
+
+
+def _root_source(run: _Run) -> str:
+    """The name backward was called on, read from the calling line (`y.backward()` -> "y")."""
+    frame: Any = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename != run.filename:
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    found = re.search(r"([\w.]+)\.backward\(", run.code[frame.f_lineno - 1])
+    return found.group(1) if found else ""
+
+
+class _GraphRecorder:
+    """The graph under `output`, walked before backward frees it, with a hook on every node for its gradient."""
+
+    def __init__(self, output: torch.Tensor, made: dict[Any, tuple[str, tuple[float, ...], torch.Tensor]]) -> None:
+        self.order: list[Any] = []  # autograd nodes, inputs first
+        self.grads: dict[Any, float] = {}
+        self.locals: dict[Any, tuple[Any, ...]] = {}
+        self.made = made
+        self.output = output
+        self._walk(output.grad_fn, set())
+        with torch.no_grad():
+            for node in self.order:
+                if type(node).__name__ != "AccumulateGrad":
+                    _, _, value = made[node]
+                    # The node applied to an upstream gradient of ones: its local derivatives.
+                    local = node(torch.ones_like(value))
+                    self.locals[node] = (local,) if isinstance(local, torch.Tensor) else tuple(local)
+        for node in self.order:
+            node.register_prehook(self._hook(node))
+
+    def _walk(self, node: Any, seen: set[int]) -> None:
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        for function, _ in node.next_functions:
+            self._walk(function, seen)
+        self.order.append(node)
+
+    def _hook(self, node: Any) -> Callable[[Any], None]:
+        def hook(grad_outputs: Any) -> None:
+            self.grads[node] = float(grad_outputs[0].sum())
+
+        return hook
+
+    def record(self, root: str, names: dict[int, str]) -> GraphRecord:
+        """The walked graph as plain records; `names` gives each leaf its variable's name."""
+        ident = {id(node): number for number, node in enumerate(self.order)}
+        nodes: list[GraphNodeRecord] = []
+        edges: list[GraphEdgeRecord] = []
+        for number, node in enumerate(self.order):
+            if type(node).__name__ == "AccumulateGrad":
+                leaf = node.variable
+                name = names.get(id(leaf), f"leaf{number}")
+                grad = self.grads.get(node, 0.0)
+                nodes.append(GraphNodeRecord(number, name, "leaf", "", (), float(leaf.detach().sum()), grad))
+                continue
+            function, constants, value = self.made[node]
+            nodes.append(
+                GraphNodeRecord(
+                    number,
+                    type(node).__name__,
+                    "op",
+                    function,
+                    constants,
+                    float(value.detach().sum()),
+                    self.grads.get(node, 0.0),
+                )
+            )
+            slot = 0
+            for (source, _), local in zip(node.next_functions, self.locals[node], strict=True):
+                if source is not None:
+                    edges.append(GraphEdgeRecord(ident[id(source)], number, slot, float(local.sum())))
+                slot += 1
+        return GraphRecord(root=root, nodes=tuple(nodes), edges=tuple(edges))
