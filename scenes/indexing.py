@@ -1,9 +1,11 @@
 """indexing: the slides' 1-d and 2-d selections, each a window sliding over one storage block."""
 
+from collections.abc import Iterable
+
 from manim import *
 
-from seminar_anim.model.listing import Listing
-from seminar_anim.model.memory import IndexingFacts, ViewLayout, indexing_lesson
+from seminar_anim.model.layouts import ViewLayout
+from seminar_anim.model.memory import IndexingFacts, indexing_lesson
 from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text
@@ -23,7 +25,6 @@ class IndexingScene(CodeGraphScene):
     def construct(self) -> None:
         facts: IndexingFacts = self.facts or indexing_lesson()
         line_listing, grid_listing = facts.listings
-        views = {view.key: view for view in facts.views}
         theme = self.theme
         code, output = self.panels(line_listing.code, bottom=SAFE_BOTTOM)
 
@@ -36,11 +37,11 @@ class IndexingScene(CodeGraphScene):
         self.hold(1)
 
         self.step("slices", "Each selection is a window: where it starts (storage_offset) and how it steps (stride).")
-        self.slide(code, line_listing, selections(line_listing, views), block)
+        self.slide(code, zip(facts.lines[0], facts.views[0], strict=True), block)
 
         self.step("no-copy", "Same storage pointer: the selection reads the very same bytes, nothing was copied.")
-        self.play(code.highlight(line_listing.marks["same"] - 2))
-        self.play(code.highlight(line_listing.marks["same"] - 1))
+        self.play(code.highlight(line_listing.marks["p"]))
+        self.play(code.highlight(line_listing.marks["q"]))
         self.execute(code, output, line_listing, line_listing.marks["same"])
         self.hold(1)
 
@@ -54,28 +55,27 @@ class IndexingScene(CodeGraphScene):
 
         self.step("2-d-slices", "Rows, columns and blocks are windows too; a column steps over whole rows.")
         self.current = VGroup()
-        self.slide(code2, grid_listing, selections(grid_listing, views), grid_block, matrix)
-        self.play(code2.highlight(grid_listing.marks["same"] - 2))
-        self.play(code2.highlight(grid_listing.marks["same"] - 1))
+        self.slide(code2, zip(facts.lines[1], facts.views[1], strict=True), grid_block, matrix)
+        self.play(code2.highlight(grid_listing.marks["p"]))
+        self.play(code2.highlight(grid_listing.marks["q"]))
         self.execute(code2, output2, grid_listing, grid_listing.marks["same"])
         self.hold(1)
 
     def slide(
         self,
         code: CodePanel,
-        listing: Listing,
-        views: list[ViewLayout],
+        views: Iterable[tuple[int, ViewLayout]],
         block: MemoryBlock,
         matrix: VGroup | None = None,
     ) -> None:
         """Move one window over the storage from selection to selection, with its offset and stride."""
-        for view in views:
+        for line, view in views:
             window = StridedView(view, block, self.theme.selection)
             facts = view_facts(view, self.theme).next_to(block, DOWN, buff=0.9).align_to(block, LEFT)
             parts = VGroup(window, facts)
             if matrix is not None:
                 parts.add(self.marked(view, matrix))
-            self.play(code.highlight(listing.marks[view.code]))
+            self.play(code.highlight(line))
             if len(self.current):
                 self.play(ReplacementTransform(self.current, parts))
             else:
@@ -105,8 +105,3 @@ class IndexingScene(CodeGraphScene):
                 for element in sorted(set(view.elements))
             )
         )
-
-
-def selections(listing: Listing, views: dict[str, ViewLayout]) -> list[ViewLayout]:
-    """The listing's selections in the order its lines make them (each line is marked by its code)."""
-    return [views[mark] for mark in listing.marks if mark in views]

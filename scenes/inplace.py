@@ -45,7 +45,7 @@ class InplaceScene(CodeGraphScene):
         self.step("in-place", "a.zero_() writes zeros into a's own cells, once; v reads those same cells.")
         self.play(code.highlight(marks["zero"]))
         zeros = [
-            ValueLabel(f"{facts.after.key}.storage[{i}]", value, theme.text, 26).move_to(block.cells[i])
+            ValueLabel(facts.after.value_key(i), value, theme.text, 26).move_to(block.cells[i])
             for i, value in enumerate(facts.after.values)
         ]
         self.play(

@@ -46,9 +46,9 @@ class MemoryScene(CodeGraphScene):
         self.play(code.highlight(marks["t"]), FadeIn(block))
         sizes = VGroup(
             code_text("t.element_size()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel("t.element_size", facts.tensor.element_size, theme.storage, LABEL_SIZE),
+            ValueLabel(facts.tensor.element_size_key, facts.tensor.element_size, theme.storage, LABEL_SIZE),
             code_text("t.nbytes", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel("t.nbytes", facts.nbytes, theme.storage, LABEL_SIZE),
+            ValueLabel(facts.nbytes_key, facts.nbytes, theme.storage, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2)
         sizes.next_to(block, DOWN, buff=0.5).align_to(block.cells, LEFT)
         self.execute(code, output, listing, marks["print_t"])
@@ -58,7 +58,7 @@ class MemoryScene(CodeGraphScene):
         self.step("compare", "The list of three numbers takes far more bytes than the tensor's three floats.")
         total = VGroup(
             plain_text("list l and its objects:", theme.muted, SMALL_SIZE + 2),
-            ValueLabel("l.total_bytes", facts.flat.total, theme.text, LABEL_SIZE),
+            ValueLabel(facts.flat.total_key, facts.flat.total, theme.text, LABEL_SIZE),
             plain_text("bytes", theme.muted, SMALL_SIZE + 2),
         ).arrange(RIGHT, buff=0.15)
         total.next_to(sizes, DOWN, buff=0.3).align_to(sizes, LEFT)

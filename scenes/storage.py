@@ -2,7 +2,8 @@
 
 from manim import *
 
-from seminar_anim.model.memory import StorageFacts, ViewLayout, storage_lesson
+from seminar_anim.model.layouts import ViewLayout
+from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
@@ -31,7 +32,8 @@ class StorageScene(CodeGraphScene):
         block = MemoryBlock(facts.storage, theme, "a.untyped_storage()")
         block.move_to((STORAGE_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
         size = self.fact_line(
-            "a.element_size()", ValueLabel("a.element_size", facts.storage.element_size, theme.storage)
+            f"{facts.storage.key}.element_size()",
+            ValueLabel(facts.storage.element_size_key, facts.storage.element_size, theme.storage),
         )
         size.next_to(block.title, RIGHT, buff=0.5)
         self.play(code.highlight(slide.marks["a"]), FadeIn(block), FadeIn(size))
@@ -91,7 +93,7 @@ class StorageScene(CodeGraphScene):
             cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=self.theme.selection, stroke_width=2)
             cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0))
             cells.add(cell)
-            numbers.add(ValueLabel(f"{view.key}[{position}]", value, self.theme.text, 26).move_to(cell))
+            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
         name = code_text(view.key, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
         grid = VGroup(cells, numbers, name)
         return grid.move_to((block.cells.get_left()[0], GRID_TOP, 0), aligned_edge=UP + LEFT).shift(0.55 * RIGHT)
@@ -111,9 +113,9 @@ class StorageScene(CodeGraphScene):
                 self.theme,
                 SMALL_SIZE + 6,
             )
-            landing = ValueLabel(f"{view.key}.element[{position}]", element, self.theme.selection, 30)
+            landing = ValueLabel(view.element_key(position), element, self.theme.selection, 30)
             reads = code_text("→ value", self.theme, SMALL_SIZE + 6, self.theme.muted)
-            value = ValueLabel(f"{view.key}[{position}]", view.values[position], self.theme.text, 30)
+            value = ValueLabel(view.value_key(position), view.values[position], self.theme.text, 30)
             self.play(
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),

@@ -9,6 +9,7 @@ import torch
 
 from seminar_anim.errors import DeviceError
 from seminar_anim.model.manifest import Manifest, Value
+from seminar_anim.model.records import SnippetRun
 from seminar_anim.options import DEVICES
 
 
@@ -34,19 +35,10 @@ L = TypeVar("L", bound="Lesson")
 
 
 class Lesson(Protocol):
-    """What a scene's lesson reports about where and how its values were computed."""
+    """A lesson's facts: they carry the engine's run of the lesson's source."""
 
     @property
-    def device(self) -> str: ...
-
-    @property
-    def torch_version(self) -> str: ...
-
-    @property
-    def dtype(self) -> str: ...
-
-    @property
-    def prints(self) -> tuple[str, ...]: ...
+    def run(self) -> SnippetRun: ...
 
 
 def on_device(
@@ -57,15 +49,20 @@ def on_device(
     def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[L, Manifest]:
         resolved, note = resolve_device(device)
         result = lesson(resolved)
-        manifest = Manifest(
-            scene=scene,
-            torch=result.torch_version,
-            device=result.device,
-            dtype=result.dtype,
-            values=values(result),
-            prints=result.prints,
-            notes=(note,) if note else (),
-        )
-        return result, manifest
+        return result, lesson_manifest(scene, result.run, values(result), (note,) if note else ())
 
     return facts
+
+
+def lesson_manifest(scene: str, run: SnippetRun, values: dict[str, Value], notes: tuple[str, ...]) -> Manifest:
+    """The manifest of a lesson run by the engine: its code, its prints, and the values its scene draws."""
+    return Manifest(
+        scene=scene,
+        torch=run.torch_version,
+        device=run.device,
+        dtype=run.dtype,
+        values=values,
+        prints=run.prints,
+        notes=notes,
+        code=run.source,
+    )

@@ -17,6 +17,7 @@ class Manifest:
     values: dict[str, Value] = field(default_factory=dict)
     prints: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # what the viewer should know about how the values were made
+    code: str = ""  # the lesson's code exactly as shown and run (with torch imported)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -27,6 +28,7 @@ class Manifest:
             "values": dict(self.values),
             "prints": list(self.prints),
             "notes": list(self.notes),
+            "code": self.code,
         }
 
     def to_json(self) -> str:

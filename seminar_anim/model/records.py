@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Value
@@ -28,6 +28,7 @@ class StorageRecord:
     dtype: str
     device: str
     values: tuple[Element, ...]  # as the dtype holds them, in storage order, capped at MAX_ELEMENTS
+    offsets: tuple[int, ...]  # byte offset of each of those elements from the start (data_ptr differences)
     address: int  # the absolute address of its first byte: varies between runs, never drawn
 
     @property
@@ -59,6 +60,17 @@ class TensorRecord:
     @property
     def dim(self) -> int:
         return len(self.shape)
+
+
+@dataclass(frozen=True)
+class ObjectRecord:
+    """A plain Python value bound to a name (a number, a string, a list): what CPython keeps for it."""
+
+    name: str
+    type: str
+    repr: str
+    size: int  # sys.getsizeof: the object itself (for a list, its header and pointer array)
+    items: tuple[tuple[str, int], ...]  # a list's or tuple's items: repr and sys.getsizeof of each
 
 
 @dataclass(frozen=True)
@@ -117,7 +129,9 @@ class StatementRecord:
     error: str | None  # Python's last line of the exception it raised
     tensors: dict[str, TensorRecord]
     storages: dict[int, StorageRecord]
+    objects: dict[str, ObjectRecord]  # the other values bound to names: numbers, strings, lists
     graphs: tuple[GraphRecord, ...]  # one for each .backward() it ran
+    warnings: tuple[str, ...] = ()  # what it warned, as "UserWarning: ..."
 
 
 @dataclass(frozen=True)
@@ -138,31 +152,43 @@ class SnippetRun:
     device: str
     torch_version: str
     error: str | None = None
-    marks: dict[str, int] = field(default_factory=dict)  # marker name -> the 0-based shown line it sits on
+    marks: tuple[tuple[str, int], ...] = ()  # each marker's name and the 0-based shown line it sits on
 
     @property
     def prints(self) -> tuple[str, ...]:
         return tuple(printed.text for statement in self.statements for printed in statement.prints)
 
-    def at(self, mark: str) -> StatementRecord:
-        """The statement a `# [mark]` names."""
-        line = self.line(mark)
+    def at(self, mark: str, cell: int | None = None) -> StatementRecord:
+        """The statement a `# [mark]` names (in `cell`, when several cells use the name)."""
+        line = self.line(mark, cell)
         return next(statement for statement in self.statements if statement.lines[0] <= line <= statement.lines[1])
 
-    def line(self, mark: str) -> int:
-        """The shown line (0-based) a mark sits on."""
-        if mark not in self.marks:
-            raise KeyError(f"the lesson has no line marked [{mark}]; marks: {', '.join(self.marks)}")
-        return self.marks[mark]
+    def line(self, mark: str, cell: int | None = None) -> int:
+        """The shown line (0-based) a mark sits on: its first use, or its use in `cell`."""
+        for name, line in self.marks:
+            if name == mark and (cell is None or self.cells[cell].lines[0] <= line <= self.cells[cell].lines[1]):
+                return line
+        names = ", ".join(name for name, _ in self.marks)
+        raise KeyError(f"the lesson has no line marked [{mark}]; marks: {names}")
 
-    def tensor(self, name: str, mark: str | None = None) -> TensorRecord:
+    def tensor(self, name: str, mark: str | None = None, cell: int | None = None) -> TensorRecord:
         """The tensor bound to `name` after the marked statement (default: after the last statement)."""
-        statement = self.at(mark) if mark else self.statements[-1]
+        statement = self.at(mark, cell) if mark else self.statements[-1]
         return statement.tensors[name]
 
-    def storage(self, tensor: TensorRecord, mark: str | None = None) -> StorageRecord:
-        statement = self.at(mark) if mark else self.statements[-1]
+    def storage(self, tensor: TensorRecord, mark: str | None = None, cell: int | None = None) -> StorageRecord:
+        """The storage `tensor` views, as it was after the marked statement (default: the last)."""
+        statement = self.at(mark, cell) if mark else self.statements[-1]
         return statement.storages[tensor.storage]
+
+    def object(self, name: str, mark: str | None = None, cell: int | None = None) -> ObjectRecord:
+        """The plain Python value bound to `name` after the marked statement (default: the last)."""
+        statement = self.at(mark, cell) if mark else self.statements[-1]
+        return statement.objects[name]
+
+    def printed(self, mark: str, cell: int | None = None) -> Printed:
+        """The one print of the marked statement."""
+        return self.at(mark, cell).prints[0]
 
     def cell_statements(self, index: int) -> tuple[StatementRecord, ...]:
         return tuple(statement for statement in self.statements if statement.cell == index)
@@ -175,7 +201,7 @@ class SnippetRun:
             code=self.code[first : last + 1],
             prints=tuple(printed.text for printed in prints),
             print_lines=tuple(printed.line - first for printed in prints),
-            marks={name: line - first for name, line in self.marks.items() if first <= line <= last},
+            marks={name: line - first for name, line in self.marks if first <= line <= last},
         )
 
     @property
@@ -185,6 +211,14 @@ class SnippetRun:
     @property
     def graphs(self) -> tuple[GraphRecord, ...]:
         return tuple(graph for statement in self.statements for graph in statement.graphs)
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the first tensor the lesson binds to a name."""
+        for statement in self.statements:
+            for tensor in statement.tensors.values():
+                return tensor.dtype
+        return ""
 
     @property
     def source(self) -> str:

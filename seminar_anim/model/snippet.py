@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from seminar_anim.model.records import (
     GraphEdgeRecord,
     GraphNodeRecord,
     GraphRecord,
+    ObjectRecord,
     Printed,
     SnippetRun,
     StatementRecord,
@@ -39,15 +41,17 @@ from seminar_anim.model.records import (
 )
 
 MAX_ELEMENTS = 64  # elements recorded per tensor and per storage: beyond this a drawing elides
+MAX_REPR = 200  # characters kept of a plain value's repr
+_PLAIN = (bool, int, float, complex, str, bytes, list, tuple, dict, set, type(None))
 _MARKER = re.compile(r"\s*#\s*\[([A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)*)\]\s*$")
 _CELL = re.compile(r"^# ?%%(.*)$")
 
 
-def split_source(source: str) -> tuple[tuple[str, ...], tuple[Cell, ...], dict[str, int]]:
+def split_source(source: str) -> tuple[tuple[str, ...], tuple[Cell, ...], tuple[tuple[str, int], ...]]:
     """The lines as shown (markers and cell headers removed), the cells, and each marker's line."""
     shown: list[str] = []
     cells: list[tuple[str, int]] = []
-    marks: dict[str, int] = {}
+    marks: list[tuple[str, int]] = []
     for raw in source.splitlines():
         header = _CELL.match(raw)
         if header:
@@ -56,7 +60,7 @@ def split_source(source: str) -> tuple[tuple[str, ...], tuple[Cell, ...], dict[s
         found = _MARKER.search(raw)
         if found:
             for name in found.group(1).split(","):
-                marks[name.strip()] = len(shown)
+                marks.append((name.strip(), len(shown)))
             raw = raw[: found.start()]
         shown.append(raw.rstrip())
     if not cells or cells[0][1] > 0:
@@ -68,7 +72,7 @@ def split_source(source: str) -> tuple[tuple[str, ...], tuple[Cell, ...], dict[s
             end -= 1  # blank lines between cells belong to no cell
         if end > first:
             spans.append(Cell(title, (first, end - 1)))
-    return tuple(shown), tuple(spans), marks
+    return tuple(shown), tuple(spans), tuple(marks)
 
 
 def run_snippet(
@@ -159,7 +163,7 @@ class _Run:
         self.kept: list[Any] = []
 
     def statement(
-        self, index: int, node: ast.stmt, cell: int, ends_cell: bool, marks: dict[str, int]
+        self, index: int, node: ast.stmt, cell: int, ends_cell: bool, marks: tuple[tuple[str, int], ...]
     ) -> StatementRecord:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
         self.printed, self.graphs = [], []
@@ -168,7 +172,9 @@ class _Run:
         error: str | None = None
         bare = ends_cell and isinstance(node, ast.Expr) and not _is_print_call(node)
         try:
-            with self.results, _recording_backward(self):
+            # Warnings go where Python sends them, to stderr: recorded here, never printed output.
+            with self.results, _recording_backward(self), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 if bare:
                     assert isinstance(node, ast.Expr)
                     value = eval(compile(ast.Expression(node.value), self.filename, "eval"), self.namespace)
@@ -178,19 +184,23 @@ class _Run:
                     exec(compile(module, self.filename, "exec"), self.namespace)
         except Exception as raised:
             error = traceback.format_exception_only(type(raised), raised)[-1].strip()
+            caught = []
         tensors, storages = self.named_tensors()
+        objects = self.named_objects()
         return StatementRecord(
             index=index,
             lines=(first, last),
             cell=cell,
             source="\n".join(self.code[first : last + 1]),
-            marks=tuple(name for name, line in marks.items() if first <= line <= last),
+            marks=tuple(name for name, line in marks if first <= line <= last),
             prints=tuple(self.printed),
             display=display,
             error=error,
             tensors=tensors,
             storages=storages,
+            objects=objects,
             graphs=tuple(self.graphs),
+            warnings=tuple(f"{type(warning.message).__name__}: {warning.message}" for warning in caught),
         )
 
     def _print(
@@ -227,6 +237,22 @@ class _Run:
             storages[record.ident] = record
         return tensors, storages
 
+    def named_objects(self) -> dict[str, ObjectRecord]:
+        """Every plain value bound to a name: numbers, strings, and lists, tuples and dicts of them."""
+        found: dict[str, ObjectRecord] = {}
+        for name, value in self.namespace.items():
+            if name.startswith("__") or not isinstance(value, _PLAIN):
+                continue
+            items = value if isinstance(value, list | tuple) else ()
+            found[name] = ObjectRecord(
+                name=name,
+                type=type(value).__name__,
+                repr=repr(value)[:MAX_REPR],
+                size=sys.getsizeof(value),
+                items=tuple((repr(item)[:MAX_REPR], sys.getsizeof(item)) for item in items[:MAX_ELEMENTS]),
+            )
+        return found
+
     def storage_ident(self, tensor: torch.Tensor) -> int:
         storage = tensor.untyped_storage()
         start = storage.data_ptr()
@@ -246,6 +272,7 @@ class _Run:
             dtype=_dtype(tensor),
             device=str(tensor.device),
             values=_elements(flat.detach()[:MAX_ELEMENTS]),
+            offsets=tuple(flat[index].data_ptr() - storage.data_ptr() for index in range(min(size, MAX_ELEMENTS))),
             address=storage.data_ptr(),
         )
 

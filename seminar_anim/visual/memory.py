@@ -19,7 +19,7 @@ from manim import (
     VMobject,
 )
 
-from seminar_anim.model.memory import BoxedList, StorageLayout, ViewLayout
+from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
@@ -46,8 +46,8 @@ class MemoryBlock(VGroup):
         for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
             cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=theme.storage, stroke_width=2)
             cell.set_fill(theme.panel, opacity=1).move_to((index * cell_width, 0.0, 0.0))
-            number = ValueLabel(f"{layout.key}.storage[{index}]", value, theme.text, VALUE_SIZE).move_to(cell)
-            byte = ValueLabel(f"{layout.key}.offset[{index}]", offset, theme.muted, SMALL_SIZE + 4)
+            number = ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE).move_to(cell)
+            byte = ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4)
             byte.next_to(cell, DOWN, buff=0.1)
             self.cells.add(cell)
             self.values.append(number)
@@ -84,11 +84,11 @@ def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
     rows = VGroup(
         VGroup(
             code_text(f"{view.key}.storage_offset()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{view.key}.storage_offset", view.storage_offset, theme.selection, LABEL_SIZE),
+            ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2),
         VGroup(
             code_text(f"{view.key}.stride()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{view.key}.stride", str(view.stride), theme.selection, LABEL_SIZE),
+            ValueLabel(view.stride_key, str(view.stride), theme.selection, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2),
     )
     return rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
@@ -107,17 +107,17 @@ class BoxedListView(VGroup):
             pointers.add(VGroup(cell, Dot(cell.get_center(), radius=0.05, color=theme.text)))
         header = VGroup(
             code_text(f"{boxed.key}: list", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{boxed.key}.getsizeof", boxed.size, theme.text, LABEL_SIZE),
+            ValueLabel(boxed.size_key, boxed.size, theme.text, LABEL_SIZE),
             plain_text("bytes", theme.muted, SMALL_SIZE),
         ).arrange(RIGHT, buff=0.12)
         header.next_to(pointers, LEFT, buff=0.3)
         self.objects = VGroup()
         self.arrows = VGroup()
         for index, (item, size) in enumerate(zip(boxed.items, boxed.item_sizes, strict=True)):
-            content = ValueLabel(f"{boxed.key}[{index}]", item, theme.text, LABEL_SIZE)
+            content = ValueLabel(boxed.item_key(index), item, theme.text, LABEL_SIZE)
             box = SurroundingRectangle(content, color=theme.text, buff=0.15, corner_radius=0.08, stroke_width=2)
             caption = VGroup(
-                ValueLabel(f"{boxed.key}[{index}].getsizeof", size, theme.muted, SMALL_SIZE + 2),
+                ValueLabel(boxed.item_size_key(index), size, theme.muted, SMALL_SIZE + 2),
                 plain_text("B", theme.muted, SMALL_SIZE),
             ).arrange(RIGHT, buff=0.06)
             caption.next_to(box, DOWN, buff=0.08)

@@ -1,0 +1,20 @@
+# %% 1-d: elements and slices
+x = torch.tensor([0, 1, 2, 3, 4, 5, 6])  # [x]
+element = x[0]  # element 0  # [select]
+first_elements = x[:3]  # elements 0, 1, 2  # [select]
+last_elements = x[3:]  # from element 3 to the end  # [select]
+some_elements = x[3:5]  # elements 3 and 4  # [select]
+p = x.untyped_storage().data_ptr()  # [p]
+q = some_elements.untyped_storage().data_ptr()  # [q]
+print(p == q)  # one storage  # [same]
+
+# %% 2-d: rows, columns, blocks
+x = torch.tensor([[0, 1, 2], [1, 2, 3]])  # [x]
+element = x[0, 0]  # [select]
+row = x[0, :]  # the first row  # [select]
+column = x[:, 0]  # the first column  # [select]
+some_rows = x[1:, :]  # from row 1 to the end  # [select]
+some_elements = x[1:2, :1]  # row 1, column 0  # [select]
+p = x.untyped_storage().data_ptr()  # [p]
+q = some_elements.untyped_storage().data_ptr()  # [q]
+print(p == q)  # one storage  # [same]

@@ -1,0 +1,7 @@
+a = torch.ones(3, 2)  # [a]
+v = a[0]  # a view: a's first row  # [v]
+print(v)  # [print_v]
+b = a + 1  # out-of-place: a new tensor  # [b]
+a.zero_()  # in-place: trailing underscore  # [zero]
+print(v)  # [print_v_after]
+print(b[0])  # [print_b]

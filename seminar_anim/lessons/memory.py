@@ -1,0 +1,6 @@
+l = [1, 0, 3]  # [l]
+print(l[0])  # [print_l]
+m = [[1, 0], [3, 4]]  # a nested list  # [m]
+print(m[1][0])  # [print_m]
+t = torch.tensor([1.0, 0.0, 3.0])  # [t]
+print(t.element_size(), t.nbytes)  # [print_t]

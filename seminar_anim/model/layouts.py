@@ -1,0 +1,212 @@
+"""What the memory and tensor drawings show, as plain records made from a lesson's run; free of torch.
+
+Every manifest key is made here, by the record that holds the value: scenes and visuals
+ask a record for its keys (`layout.value_key(2)`) and never spell one themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seminar_anim.model.manifest import Value
+from seminar_anim.model.records import Datum, Element, ObjectRecord, StorageRecord, TensorRecord
+
+
+@dataclass(frozen=True)
+class StorageLayout:
+    """One block of memory: its elements in storage order and where each sits."""
+
+    key: str  # manifest prefix, e.g. "a"
+    dtype: str
+    element_size: int
+    values: tuple[Element, ...]  # as the dtype holds them: int for integer tensors
+    offsets: tuple[int, ...]  # byte offset of each element from the storage start
+    address: int  # absolute address of the storage start: varies between runs, never drawn
+
+    def value_key(self, index: int) -> str:
+        return f"{self.key}.storage[{index}]"
+
+    def offset_key(self, index: int) -> str:
+        return f"{self.key}.offset[{index}]"
+
+    @property
+    def element_size_key(self) -> str:
+        return f"{self.key}.element_size"
+
+    def values_map(self) -> dict[str, Value]:
+        """Each cell and byte offset; the absolute address under address.*, never drawn."""
+        values: dict[str, Value] = {self.element_size_key: self.element_size, f"address.{self.key}": self.address}
+        for index, (value, offset) in enumerate(zip(self.values, self.offsets, strict=True)):
+            values[self.value_key(index)] = value
+            values[self.offset_key(index)] = offset
+        return values
+
+
+def storage_layout(key: str, storage: StorageRecord) -> StorageLayout:
+    """A recorded storage as a row of cells, each at its byte offset from the start."""
+    return StorageLayout(
+        key=key,
+        dtype=storage.dtype,
+        element_size=storage.element_size,
+        values=storage.values,
+        offsets=storage.offsets,
+        address=storage.address,
+    )
+
+
+@dataclass(frozen=True)
+class ViewLayout:
+    """A tensor seen as a window on a storage: which storage elements it reads, and how."""
+
+    key: str  # manifest prefix, e.g. "c"
+    code: str  # the expression that made it, e.g. "a.reshape([2, 2])"
+    storage: str  # key of the StorageLayout it reads
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    storage_offset: int
+    elements: tuple[int, ...]  # storage index of each element, in row-major order
+    values: tuple[Element, ...]
+    contiguous: bool
+    shares_storage: bool  # views the very storage it is drawn on
+
+    @property
+    def storage_offset_key(self) -> str:
+        return f"{self.key}.storage_offset"
+
+    @property
+    def stride_key(self) -> str:
+        return f"{self.key}.stride"
+
+    def value_key(self, position: int) -> str:
+        return f"{self.key}[{position}]"
+
+    def element_key(self, position: int) -> str:
+        return f"{self.key}.element[{position}]"
+
+    def values_map(self) -> dict[str, Value]:
+        values: dict[str, Value] = {
+            self.storage_offset_key: self.storage_offset,
+            self.stride_key: str(self.stride),
+            f"{self.key}.contiguous": str(self.contiguous),
+            f"{self.key}.shares_storage": str(self.shares_storage),
+        }
+        for position, (element, value) in enumerate(zip(self.elements, self.values, strict=True)):
+            values[self.element_key(position)] = element
+            values[self.value_key(position)] = value
+        return values
+
+
+def view_layout(key: str, code: str, tensor: TensorRecord, storage: StorageLayout, ident: int) -> ViewLayout:
+    """A recorded tensor as a window on `storage` (whose storage identity is `ident`)."""
+    return ViewLayout(
+        key=key,
+        code=code,
+        storage=storage.key,
+        shape=tensor.shape,
+        stride=tensor.stride,
+        storage_offset=tensor.storage_offset,
+        elements=tensor.elements,
+        values=tensor.values,
+        contiguous=tensor.contiguous,
+        shares_storage=tensor.storage == ident,
+    )
+
+
+@dataclass(frozen=True)
+class BoxedList:
+    """A Python list as CPython keeps it: a list object of pointers, each to an object of its own."""
+
+    key: str
+    size: int  # sys.getsizeof of the list object (header and pointer array)
+    items: tuple[str, ...]  # repr of each item
+    item_sizes: tuple[int, ...]  # sys.getsizeof of each item object
+
+    @property
+    def total(self) -> int:
+        """The list object and its items' objects (shared small ints counted once per slot)."""
+        return self.size + sum(self.item_sizes)
+
+    @property
+    def size_key(self) -> str:
+        return f"{self.key}.getsizeof"
+
+    def item_key(self, index: int) -> str:
+        return f"{self.key}[{index}]"
+
+    def item_size_key(self, index: int) -> str:
+        return f"{self.key}[{index}].getsizeof"
+
+    @property
+    def total_key(self) -> str:
+        return f"{self.key}.total_bytes"
+
+    def values_map(self) -> dict[str, Value]:
+        values: dict[str, Value] = {self.size_key: self.size, self.total_key: self.total}
+        for index, (item, size) in enumerate(zip(self.items, self.item_sizes, strict=True)):
+            values[self.item_key(index)] = item
+            values[self.item_size_key(index)] = size
+        return values
+
+
+def boxed_list(record: ObjectRecord) -> BoxedList:
+    return BoxedList(
+        key=record.name,
+        size=record.size,
+        items=tuple(item for item, _ in record.items),
+        item_sizes=tuple(size for _, size in record.items),
+    )
+
+
+@dataclass(frozen=True)
+class GridRecord:
+    """A tensor as a grid drawing shows it: its name, shape, dtype and elements in row-major order."""
+
+    key: str  # manifest prefix and the name in the code
+    shape: tuple[int, ...]
+    dtype: str  # "float32", "uint8", ...
+    element_size: int
+    values: tuple[Element, ...]
+
+    @property
+    def dim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def shape_text(self) -> str:
+        return str(self.shape)
+
+    @property
+    def dtype_key(self) -> str:
+        return f"{self.key}.dtype"
+
+    @property
+    def shape_key(self) -> str:
+        return f"{self.key}.shape"
+
+    def element_key(self, flat: int) -> str:
+        """The manifest key of element `flat`: x[1, 2] for a matrix, x[] for a scalar."""
+        position = []
+        for size in reversed(self.shape):
+            position.append(flat % size)
+            flat //= size
+        return f"{self.key}[{', '.join(str(index) for index in reversed(position))}]"
+
+    def values_map(self) -> dict[str, Value]:
+        values: dict[str, Value] = {
+            self.shape_key: self.shape_text,
+            f"{self.key}.dim": self.dim,
+            self.dtype_key: self.dtype,
+            f"{self.key}.element_size": self.element_size,
+        }
+        for index, value in enumerate(self.values):
+            values[self.element_key(index)] = value
+        return values
+
+
+def grid_record(key: str, tensor: TensorRecord) -> GridRecord:
+    return GridRecord(key, tensor.shape, tensor.dtype, tensor.element_size, tensor.values)
+
+
+def data(values: list[Datum]) -> dict[str, Value]:
+    """Loose values the model hands a scene, as manifest entries."""
+    return {datum.key: datum.value for datum in values}
