@@ -55,7 +55,8 @@ class DataScene(CodeGraphScene):
 
         self.step("text", "Text: mark which words of the vocabulary occur in the sentence, 1 or 0 each.")
         code, output = self.swap_panels(code, output, text.code, wave)
-        sentence = ValueLabel("sentence", facts.extra["sentence"], theme.text, LABEL_SIZE + 2)
+        (said,) = facts.data["sentence"]
+        sentence = ValueLabel(said.key, said.value, theme.text, LABEL_SIZE + 2)
         sentence.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
         words = self.vocabulary(facts).next_to(sentence, DOWN, buff=0.35).set_x(WORDS_RIGHT, direction=RIGHT)
         hot = TensorGrid(facts["x"], theme, theme.storage, WORD_ROW, width=WEIGHT_WIDTH, vertical=True)
@@ -80,7 +81,7 @@ class DataScene(CodeGraphScene):
         embedded = TensorGrid(facts["e"], theme, theme.forward, WORD_ROW, width=WEIGHT_WIDTH)
         embedded.next_to(weight, RIGHT, buff=0.45).align_to(weight, UP)
         embedded_caption = embedded.caption(theme, "e = emb(ids)", "shape").next_to(embedded, DOWN, buff=0.15)
-        ids = [int(facts.extra[f"ids[{slot}]"]) for slot in range(embedded.record.shape[0])]
+        ids = [int(word_id.value) for word_id in facts.data["ids"]]
         self.play(code.highlight(lookup.marks["e"]))
         for slot, word in enumerate(ids):
             self.play(
@@ -123,15 +124,13 @@ class DataScene(CodeGraphScene):
         """The vocabulary, one word per row, right-aligned, each after its index in the list."""
         theme = self.theme
         rows = VGroup()
-        index = 0
-        while f"vocab[{index}]" in facts.extra:
-            word = ValueLabel(f"vocab[{index}]", facts.extra[f"vocab[{index}]"], theme.text, SMALL_SIZE + 4)
+        for index, (text, position) in enumerate(
+            zip(facts.data["vocabulary"], facts.data["vocabulary_index"], strict=True)
+        ):
+            word = ValueLabel(text.key, text.value, theme.text, SMALL_SIZE + 4)
             word.move_to((0, -index * WORD_ROW, 0), aligned_edge=RIGHT)
-            number = ValueLabel(
-                f"vocab[{index}].index", facts.extra[f"vocab[{index}].index"], theme.muted, SMALL_SIZE + 2
-            )
+            number = ValueLabel(position.key, position.value, theme.muted, SMALL_SIZE + 2)
             rows.add(VGroup(word, number.move_to((-1.35, word.get_y(), 0), aligned_edge=RIGHT)))
-            index += 1
         return rows
 
     @staticmethod
@@ -150,8 +149,8 @@ class DataScene(CodeGraphScene):
                 VGroup(
                     plain_text(what, theme.muted, SMALL_SIZE + 4),
                     code_text(key, theme, SMALL_SIZE + 6),
-                    ValueLabel(f"{key}.dtype", record.dtype, theme.storage, LABEL_SIZE + 2),
-                    ValueLabel(f"{key}.shape", record.shape_text, theme.selection, LABEL_SIZE + 2),
+                    ValueLabel(record.dtype_key, record.dtype, theme.storage, LABEL_SIZE + 2),
+                    ValueLabel(record.shape_key, record.shape_text, theme.selection, LABEL_SIZE + 2),
                 )
             )
         for row in rows:

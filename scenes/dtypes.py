@@ -2,7 +2,8 @@
 
 from manim import *
 
-from seminar_anim.model.basics import BasicsFacts, TensorRecord, dtypes_lesson
+from seminar_anim.model.basics import BasicsFacts, dtypes_lesson
+from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
@@ -104,19 +105,18 @@ class DtypesScene(CodeGraphScene):
         """One row per dtype: its name, one square per byte of element_size(), and the count."""
         theme = self.theme
         rows = VGroup()
-        index = 0
-        while f"dtypes[{index}]" in facts.extra:
-            name = ValueLabel(f"dtypes[{index}]", facts.extra[f"dtypes[{index}]"], theme.text, LABEL_SIZE)
-            size = facts.extra[f"dtypes[{index}].element_size"]
+        sizes = facts.data["sizes"]
+        for dtype, element_size in zip(sizes[::2], sizes[1::2], strict=True):
+            name = ValueLabel(dtype.key, dtype.value, theme.text, LABEL_SIZE)
+            size = element_size.value
             squares = VGroup(
                 *(
                     Square(BYTE, color=theme.storage, stroke_width=2).set_fill(theme.storage, 0.35)
                     for _ in range(int(size))
                 )
             ).arrange(RIGHT, buff=0.04)
-            count = ValueLabel(f"dtypes[{index}].element_size", size, theme.storage, LABEL_SIZE)
+            count = ValueLabel(element_size.key, size, theme.storage, LABEL_SIZE)
             rows.add(VGroup(name, squares, count))
-            index += 1
         # Names in one column, squares from one left edge, so lengths compare at a glance.
         name_width = max(row[0].width for row in rows)
         for number, row in enumerate(rows):
@@ -127,21 +127,21 @@ class DtypesScene(CodeGraphScene):
         heading.next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
-    def grid(self, record: TensorRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
+    def grid(self, record: GridRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
         """A captioned grid; `by_bytes` makes each cell as wide as its element's bytes."""
         width = BYTE_CELL + BYTE_WIDTH * record.element_size if by_bytes else CELL
         return TensorGrid(record, self.theme, cell=CELL, width=width).with_caption(self.theme, name, fact)
 
-    def bytes_each(self, record: TensorRecord, part: VGroup) -> VGroup:
+    def bytes_each(self, record: GridRecord, part: VGroup) -> VGroup:
         """`element_size() N` under a captioned grid, N live: the bytes of each element."""
         line = VGroup(
             plain_text("element_size()", self.theme.muted, SMALL_SIZE + 2),
-            ValueLabel(f"{record.key}.element_size", record.element_size, self.theme.storage, LABEL_SIZE),
+            ValueLabel(record.fact_key("element_size"), record.element_size, self.theme.storage, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.15)
         return line.next_to(part, DOWN, buff=0.2).align_to(part, LEFT)
 
     def conversion(
-        self, source: TensorRecord, result: TensorRecord, left: str, right: str
+        self, source: GridRecord, result: GridRecord, left: str, right: str
     ) -> tuple[CaptionedGrid, VMobject, CaptionedGrid]:
         return self.grid(source, left), self.symbol("arrow.r"), self.grid(result, right)
 

@@ -2,7 +2,8 @@
 
 from manim import *
 
-from seminar_anim.model.basics import BasicsFacts, TensorRecord, operations_lesson
+from seminar_anim.model.basics import BasicsFacts, operations_lesson
+from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
@@ -109,7 +110,7 @@ class OperationsScene(CodeGraphScene):
         self.execute(code2, output2, math, math.marks["print_broadcasting"])
         self.hold(2)
 
-    def grid(self, record: TensorRecord, name: str) -> CaptionedGrid:
+    def grid(self, record: GridRecord, name: str) -> CaptionedGrid:
         """A result tensor's grid with its code name and live shape beneath."""
         grid = TensorGrid(record, self.theme, cell=CELL)
         return grid.with_caption(self.theme, name)

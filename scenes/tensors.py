@@ -2,7 +2,8 @@
 
 from manim import *
 
-from seminar_anim.model.basics import BasicsFacts, TensorRecord, tensors_lesson
+from seminar_anim.model.basics import BasicsFacts, tensors_lesson
+from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import TensorGrid
@@ -73,16 +74,17 @@ class TensorsScene(CodeGraphScene):
             ReplacementTransform(cards["t"][1], spread),
         )
         self.play(t_facts.animate.next_to(spread, DOWN, buff=0.4), FadeIn(names))
-        element = int(facts.extra["t.pick.flat"])
+        pick_code, flat = facts.data["pick"]
+        element = int(flat.value)
         pick = SurroundingRectangle(spread.cells[element], color=theme.selection, buff=0.04, stroke_width=5)
         reading = VGroup(
-            code_text(f"{facts.extra['t.pick']} =", theme, SMALL_SIZE + 6),
+            code_text(f"{pick_code.value} =", theme, SMALL_SIZE + 6),
             ValueLabel(record.element_key(element), record.values[element], theme.text, LABEL_SIZE + 4),
         ).arrange(RIGHT, buff=0.2)
         reading.next_to(spread, DOWN, buff=1.2).set_x(spread.get_x())
         self.play(Create(pick), FadeIn(reading))
 
-    def card(self, record: TensorRecord) -> VGroup:
+    def card(self, record: GridRecord) -> VGroup:
         """The tensor's grid under its kind, with dim() and shape live beneath, placed in its slot."""
         theme = self.theme
         grid = TensorGrid(record, theme)
@@ -90,9 +92,9 @@ class TensorsScene(CodeGraphScene):
         heading = plain_text(KINDS[key], theme.muted, SMALL_SIZE + 4)
         facts = VGroup(
             code_text(f"{key}.dim()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{key}.dim", record.dim, theme.text, LABEL_SIZE),
+            ValueLabel(record.fact_key("dim"), record.dim, theme.text, LABEL_SIZE),
             code_text("shape", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(f"{key}.shape", record.shape_text, theme.text, LABEL_SIZE),
+            ValueLabel(record.shape_key, record.shape_text, theme.text, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.15)
         card = VGroup(heading, grid, facts).arrange(DOWN, buff=0.25)
         x, top = SLOTS[key]

@@ -49,18 +49,21 @@ def on_device(
     def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[L, Manifest]:
         resolved, note = resolve_device(device)
         result = lesson(resolved)
-        return result, lesson_manifest(scene, result.run, values(result), (note,) if note else ())
+        dtype = getattr(result, "dtype", "") or result.run.dtype
+        return result, lesson_manifest(scene, result.run, values(result), dtype, (note,) if note else ())
 
     return facts
 
 
-def lesson_manifest(scene: str, run: SnippetRun, values: dict[str, Value], notes: tuple[str, ...]) -> Manifest:
+def lesson_manifest(
+    scene: str, run: SnippetRun, values: dict[str, Value], dtype: str, notes: tuple[str, ...]
+) -> Manifest:
     """The manifest of a lesson run by the engine: its code, its prints, and the values its scene draws."""
     return Manifest(
         scene=scene,
         torch=run.torch_version,
         device=run.device,
-        dtype=run.dtype,
+        dtype=dtype,
         values=values,
         prints=run.prints,
         notes=notes,

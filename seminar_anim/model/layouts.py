@@ -183,6 +183,10 @@ class GridRecord:
     def shape_key(self) -> str:
         return f"{self.key}.shape"
 
+    def fact_key(self, fact: str) -> str:
+        """The key of one of its facts: "shape", "dim", "dtype" or "element_size"."""
+        return f"{self.key}.{fact}"
+
     def element_key(self, flat: int) -> str:
         """The manifest key of element `flat`: x[1, 2] for a matrix, x[] for a scalar."""
         position = []

@@ -80,6 +80,7 @@ class Printed:
     text: str
     line: int  # 0-based, in the shown code
     arguments: tuple[str, ...]  # source text of each positional argument, when the statement is a print call
+    values: tuple[str, ...]  # str() of each argument, as print wrote it
     tensors: tuple[TensorRecord | None, ...]  # each argument that is a tensor, recorded
 
 
@@ -130,6 +131,7 @@ class StatementRecord:
     tensors: dict[str, TensorRecord]
     storages: dict[int, StorageRecord]
     objects: dict[str, ObjectRecord]  # the other values bound to names: numbers, strings, lists
+    calls: tuple[TensorRecord, ...]  # tensors its torch calls returned, named by the call ("t", "tensor")
     graphs: tuple[GraphRecord, ...]  # one for each .backward() it ran
     warnings: tuple[str, ...] = ()  # what it warned, as "UserWarning: ..."
 

@@ -41,6 +41,7 @@ from seminar_anim.model.records import (
 )
 
 MAX_ELEMENTS = 64  # elements recorded per tensor and per storage: beyond this a drawing elides
+MAX_CALLS = 16  # tensors recorded per statement from calls whose result is bound to no name
 MAX_REPR = 200  # characters kept of a plain value's repr
 _PLAIN = (bool, int, float, complex, str, bytes, list, tuple, dict, set, type(None))
 _MARKER = re.compile(r"\s*#\s*\[([A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)*)\]\s*$")
@@ -103,7 +104,7 @@ def run_snippet(
     error: str | None = None
     with _working_directory(cwd), _default_device(where):
         for index, node in enumerate(tree.body):
-            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            first, _last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             cell = next(number for number, span in enumerate(cells) if span.lines[0] <= first <= span.lines[1])
             ends_cell = index + 1 == len(tree.body) or tree.body[index + 1].lineno - 1 > cells[cell].lines[1]
             record = run.statement(index, node, cell, ends_cell, marks)
@@ -167,6 +168,7 @@ class _Run:
     ) -> StatementRecord:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
         self.printed, self.graphs = [], []
+        self.results.calls = []
         self.arguments = _print_arguments(node, "\n".join(self.code))
         display: str | None = None
         error: str | None = None
@@ -185,6 +187,7 @@ class _Run:
         except Exception as raised:
             error = traceback.format_exception_only(type(raised), raised)[-1].strip()
             caught = []
+        calls = tuple(self.tensor_record(name, tensor) for name, tensor in self.results.calls[:MAX_CALLS])
         tensors, storages = self.named_tensors()
         objects = self.named_objects()
         return StatementRecord(
@@ -199,6 +202,7 @@ class _Run:
             tensors=tensors,
             storages=storages,
             objects=objects,
+            calls=calls,
             graphs=tuple(self.graphs),
             warnings=tuple(f"{type(warning.message).__name__}: {warning.message}" for warning in caught),
         )
@@ -215,9 +219,14 @@ class _Run:
         caller = sys._getframe(1)
         line = caller.f_lineno - 1 if caller.f_code.co_filename == self.filename else -1
         arguments = self.arguments if len(self.arguments) == len(values) else ()
-        tensors = tuple(self.tensor_record("", value) if isinstance(value, torch.Tensor) else None for value in values)
+        with self.results.aside():
+            tensors = tuple(
+                self.tensor_record("", value) if isinstance(value, torch.Tensor) else None for value in values
+            )
+        self.results.calls = [call for call in self.results.calls if not any(call[1] is value for value in values)]
         text = buffer.getvalue() + ("" if end in (None, "\n") else end.rstrip("\n"))
-        self.printed.append(Printed(text=text, line=line, arguments=arguments, tensors=tensors))
+        words = tuple(str(value) for value in values)
+        self.printed.append(Printed(text=text, line=line, arguments=arguments, values=words, tensors=tensors))
 
     def named_tensors(self) -> tuple[dict[str, TensorRecord], dict[int, StorageRecord]]:
         """Every tensor bound to a name (and every parameter of a bound module), with the storages they view."""
@@ -347,9 +356,26 @@ class _Results(TorchFunctionMode):
     def __init__(self) -> None:
         super().__init__()
         self.made: dict[Any, tuple[str, tuple[float, ...], torch.Tensor]] = {}
+        self.calls: list[tuple[str, torch.Tensor]] = []  # tensors the statement's own calls returned
+        self.depth = 0
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """The engine's own torch calls while it records: not the statement's calls."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def __torch_function__(self, func: Callable[..., Any], types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        result = func(*args, **(kwargs or {}))
+        self.depth += 1
+        try:
+            result = func(*args, **(kwargs or {}))
+        finally:
+            self.depth -= 1
+        if self.depth == 0 and isinstance(result, torch.Tensor):
+            self.calls.append((getattr(func, "__name__", str(func)).strip("_"), result))
         if isinstance(result, torch.Tensor) and result.grad_fn is not None and result.grad_fn not in self.made:
             constants = tuple(
                 float(part) for part in args if isinstance(part, int | float) and not isinstance(part, bool)
@@ -456,9 +482,7 @@ class _GraphRecorder:
                     self.grads.get(node, 0.0),
                 )
             )
-            slot = 0
-            for (source, _), local in zip(node.next_functions, self.locals[node], strict=True):
+            for slot, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=True)):
                 if source is not None:
                     edges.append(GraphEdgeRecord(ident[id(source)], number, slot, float(local.sum())))
-                slot += 1
         return GraphRecord(root=root, nodes=tuple(nodes), edges=tuple(edges))

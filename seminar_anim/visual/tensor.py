@@ -10,14 +10,14 @@ from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 if TYPE_CHECKING:
-    from seminar_anim.model.basics import TensorRecord
+    from seminar_anim.model.layouts import GridRecord
 
 CELL = 0.55
 DEPTH_SHIFT = (0.28, 0.22)  # how far each matrix further back sits, right and up
 
 
 class TensorGrid(VGroup):
-    """A `TensorRecord` drawn as cells: `cells[i]` and `values[i]` are element i in row-major order.
+    """A `GridRecord` drawn as cells: `cells[i]` and `values[i]` are element i in row-major order.
 
     A scalar is one cell, a vector one row, a matrix a grid; a 3-d tensor draws its
     matrices as layers, the first in front (with `spread`, side by side); with `vertical`,
@@ -27,7 +27,7 @@ class TensorGrid(VGroup):
 
     def __init__(
         self,
-        record: TensorRecord,
+        record: GridRecord,
         theme: Theme,
         color: str | None = None,
         cell: float = CELL,
@@ -106,13 +106,13 @@ class CaptionedGrid(VGroup):
         self.label = label
 
 
-def tensor_caption(record: TensorRecord, theme: Theme, text: str, fact: str = "shape") -> VGroup:
+def tensor_caption(record: GridRecord, theme: Theme, text: str, fact: str = "shape") -> VGroup:
     """`text` (the tensor's name in the code) and one live fact of it, "shape" or "dtype", or none."""
     size = SMALL_SIZE + 3
     parts = VGroup(code_text(text, theme, size, theme.text))
     if fact:
         value = record.shape_text if fact == "shape" else record.dtype
-        parts.add(ValueLabel(f"{record.key}.{fact}", value, theme.muted, size + 2))
+        parts.add(ValueLabel(record.fact_key(fact), value, theme.muted, size + 2))
     return parts.arrange(RIGHT, buff=0.15)
 
 
