@@ -79,6 +79,9 @@ class DevicesScene(CodeGraphScene):
         """Run a line that needs CUDA: its real output, or a note that it was not run here."""
         if facts.real_gpu:
             self.execute(code, output, facts.listing, facts.listing.marks[mark])
+            if facts.mixed_error and mark == "mixed":
+                self.play(output.print_line(facts.mixed_error, self.theme.error))
+                self.hold(1)
             return
         self.play(code.highlight(facts.listing.marks[mark]))
         self.play(output.print_line("(needs CUDA: not run here)", self.theme.muted))
@@ -104,17 +107,16 @@ class DevicesScene(CodeGraphScene):
         )
         bus_name = plain_text("bus", theme.muted, SMALL_SIZE).next_to(bus, DOWN, buff=0.08)
         if facts.real_gpu:
-            card = ValueLabel("gpu.name", facts.gpu_name, theme.gpu, SMALL_SIZE + 2)
+            card = ValueLabel(facts.name_key, facts.gpu_name, theme.gpu, SMALL_SIZE + 2)
             regions[1].add(card.next_to(regions[1][1], DOWN, buff=0.08))
         return VGroup(regions, bus, bus_name)
 
     def banner(self, facts: DevicesFacts) -> VGroup:
         """Says whether the GPU side was computed on CUDA or only illustrated, from the manifest."""
         theme = self.theme
-        mode = "computed on CUDA" if facts.real_gpu else "illustrated: no CUDA device"
         banner = VGroup(
             plain_text("GPU side:", theme.muted, SMALL_SIZE + 4),
-            ValueLabel("gpu.mode", mode, theme.gpu if facts.real_gpu else theme.text, LABEL_SIZE + 2),
+            ValueLabel(facts.mode_key, facts.mode, theme.gpu if facts.real_gpu else theme.text, LABEL_SIZE + 2),
         ).arrange(RIGHT, buff=0.2)
         return banner.move_to((GRAPH_AREA.centre_x, STRIP_Y, 0))
 
@@ -123,9 +125,9 @@ class DevicesScene(CodeGraphScene):
         theme = self.theme
         color = theme.gpu if placed.on_gpu else theme.cpu
         cell = Rectangle(width=0.8, height=0.5, color=color, stroke_width=2).set_fill(theme.panel, 1)
-        value = ValueLabel(f"{placed.manifest_key}[0]", placed.value, theme.text, LABEL_SIZE).move_to(cell)
+        value = ValueLabel(placed.value_key, placed.value, theme.text, LABEL_SIZE).move_to(cell)
         name = code_text(placed.key, theme, SMALL_SIZE + 2).next_to(cell, DOWN, buff=0.1)
-        where = ValueLabel(f"{placed.manifest_key}.device", placed.device, color, LABEL_SIZE)
+        where = ValueLabel(placed.device_key, placed.device, color, LABEL_SIZE)
         where.next_to(name, DOWN, buff=0.06)
         x = GPU_X if placed.on_gpu else CPU_X
         block = VGroup(VGroup(cell, value), name, where)

@@ -2,7 +2,7 @@
 
 from manim import *
 
-from seminar_anim.model.devices import PICKLE_PREFIX, SavedFile, SerializationFacts, serialization_lesson
+from seminar_anim.model.devices import SavedFile, SerializationFacts, serialization_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
@@ -82,7 +82,7 @@ class SerializationScene(CodeGraphScene):
         bar.set_fill(theme.storage, 0.35)
         label = VGroup(
             code_text("a.untyped_storage():", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel("a.nbytes", facts.nbytes, theme.storage, LABEL_SIZE),
+            ValueLabel(facts.nbytes_key, facts.nbytes, theme.storage, LABEL_SIZE),
             plain_text("bytes", theme.muted, SMALL_SIZE + 2),
         ).arrange(RIGHT, buff=0.12)
         label.next_to(bar, UP, buff=0.1).align_to(bar, LEFT)
@@ -98,7 +98,7 @@ class SerializationScene(CodeGraphScene):
         overhead.next_to(data, RIGHT, buff=0)
         size = VGroup(
             code_text(saved.key, theme, SMALL_SIZE + 2),
-            ValueLabel(f"{PICKLE_PREFIX}{saved.key}.size", saved.size, theme.text, LABEL_SIZE),
+            ValueLabel(saved.size_key, saved.size, theme.text, LABEL_SIZE),
             plain_text("bytes on disk", theme.muted, SMALL_SIZE + 1),
         ).arrange(RIGHT, buff=0.12)
         size.next_to(VGroup(data, overhead), UP, buff=0.1).align_to(data, LEFT)
@@ -124,8 +124,8 @@ class SerializationScene(CodeGraphScene):
             color = theme.storage if name.endswith("/data/0") else theme.text
             rows.add(
                 VGroup(
-                    ValueLabel(f"{saved.key}.entry[{index}]", name, color, SMALL_SIZE + 3),
-                    ValueLabel(f"{PICKLE_PREFIX}{saved.key}.entry[{index}].size", size, color, SMALL_SIZE + 3),
+                    ValueLabel(saved.entry_key(index), name, color, SMALL_SIZE + 3),
+                    ValueLabel(saved.entry_size_key(index), size, color, SMALL_SIZE + 3),
                 )
             )
         width = max(row[0].width for row in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol, TypeVar
 
 import torch
@@ -49,21 +50,21 @@ def on_device(
     def facts(device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()) -> tuple[L, Manifest]:
         resolved, note = resolve_device(device)
         result = lesson(resolved)
-        dtype = getattr(result, "dtype", "") or result.run.dtype
-        return result, lesson_manifest(scene, result.run, values(result), dtype, (note,) if note else ())
+        manifest = lesson_manifest(scene, result.run, values(result), (note,) if note else ())
+        # A lesson may say better than its run which dtype, device and prints describe it.
+        overrides = {name: getattr(result, name) for name in ("dtype", "device", "prints") if hasattr(result, name)}
+        return result, replace(manifest, **overrides)
 
     return facts
 
 
-def lesson_manifest(
-    scene: str, run: SnippetRun, values: dict[str, Value], dtype: str, notes: tuple[str, ...]
-) -> Manifest:
+def lesson_manifest(scene: str, run: SnippetRun, values: dict[str, Value], notes: tuple[str, ...]) -> Manifest:
     """The manifest of a lesson run by the engine: its code, its prints, and the values its scene draws."""
     return Manifest(
         scene=scene,
         torch=run.torch_version,
         device=run.device,
-        dtype=dtype,
+        dtype=run.dtype,
         values=values,
         prints=run.prints,
         notes=notes,

@@ -1,0 +1,12 @@
+import os, zipfile
+a = torch.arange(1000.)  # 1000 float32s  # [a]
+torch.save(a, 'tensor.pth')  # [save]
+print(os.path.getsize('tensor.pth'))  # [print_size]
+names = zipfile.ZipFile('tensor.pth').namelist()  # [names]
+b = torch.load('tensor.pth')  # [load]
+print(torch.equal(a, b))  # [print_equal]
+small = a[:2]  # a view: 2 elements  # [small]
+torch.save(small, 'small.pth')  # [save_small]
+print(os.path.getsize('small.pth'))  # [print_small]
+torch.save(small.clone(), 'clone.pth')  # [save_clone]
+print(os.path.getsize('clone.pth'))  # [print_clone]
