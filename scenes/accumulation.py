@@ -20,9 +20,8 @@ class AccumulationScene(CodeGraphScene):
         facts: LectureFacts = self.facts or accumulation_lesson()
         loop, fanout = facts.listings
         theme = self.theme
-        numbers = facts.numbers
-        repeats = [key for key in numbers if key.startswith("x.grad.after")]
-        readings = [Reading(key, numbers[key]) for key in [*repeats, "x.grad.zeroed", "x.grad.fresh"]]
+        readings = [Reading(datum.key, float(datum.value)) for datum in facts.numbers["readings"]]
+        repeats = len(readings) - 2  # the loop's readings, then zeroed and fresh
         chart = BarHistory(readings, theme.backward, theme, CHART)
         code, output = self.panels(loop.code, bottom=SAFE_BOTTOM)
 
@@ -35,11 +34,11 @@ class AccumulationScene(CodeGraphScene):
         self.step("accumulate", "Running y = x**2 and y.backward() in a loop makes x.grad grow at every pass.")
         self.play(code.highlight(loop.marks["leaf"]), FadeIn(chart))
         in_loop = loop.print_lines[0]
-        for index in range(len(repeats)):
-            self.play(code.highlight(loop.marks["loop"] + 1))
+        for index in range(repeats):
+            self.play(code.highlight(loop.marks["square"]))
             self.play(code.highlight(loop.marks["backward"]), chart.grow(index))
             self.execute(code, output, loop, in_loop)
-        self.play(chart.caption(0, len(repeats) - 1, "y.backward() in the loop"))
+        self.play(chart.caption(0, repeats - 1, "y.backward() in the loop"))
         self.hold(1)
 
         self.step("why", "The gradient is added, never overwritten: unintended, it silently gives wrong results.")
@@ -49,15 +48,15 @@ class AccumulationScene(CodeGraphScene):
         meaning = VGroup(sample, plain_text("what one backward() gives: the true dy/dx", theme.muted, SMALL_SIZE))
         meaning.arrange(RIGHT, buff=0.15).move_to((CHART.left, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
         self.play(Create(truth), FadeIn(meaning))
-        self.play(*(Indicate(bar, color=theme.backward) for bar in chart.bars[1 : len(repeats)]))
+        self.play(*(Indicate(bar, color=theme.backward) for bar in chart.bars[1:repeats]))
         self.hold(2)
 
         self.step("zero", "x.grad.zero_() empties it in place; a fresh backward() then gives dy/dx again.")
-        zeroed, fresh = len(repeats), len(repeats) + 1
+        zeroed, fresh = repeats, repeats + 1
         self.play(code.highlight(loop.marks["zero"]), chart.grow(zeroed))
-        self.execute(code, output, loop, loop.marks["zero"] + 1)
+        self.execute(code, output, loop, loop.marks["print_zero"])
         self.play(code.highlight(loop.marks["fresh"]))
-        self.play(code.highlight(loop.marks["fresh"] + 1), chart.grow(fresh))
+        self.play(code.highlight(loop.marks["fresh_backward"]), chart.grow(fresh))
         self.execute(code, output, loop, loop.print_lines[-1])
         self.play(chart.caption(zeroed, fresh, "zero_(), backward()"))
         self.hold(2)

@@ -2,7 +2,7 @@
 
 from manim import *
 
-from seminar_anim.model.autograd import AutogradLesson, autograd_lesson
+from seminar_anim.model.autograd import AutogradLesson, exercise_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.graph import GraphView
 
@@ -11,7 +11,7 @@ class AutogradScene(CodeGraphScene):
     """Code, forward pass, seed, backward pass edge by edge, chain rule, and PyTorch's own print."""
 
     def construct(self) -> None:
-        lesson: AutogradLesson = self.facts or autograd_lesson()
+        lesson: AutogradLesson = self.facts or exercise_lesson()
         theme = self.theme
         graph = lesson.graph
         view = GraphView(graph, theme, GRAPH_AREA)

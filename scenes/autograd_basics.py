@@ -50,11 +50,12 @@ class AutogradBasicsScene(CodeGraphScene):
         self.hold(1)
         # The same number by hand: the derivative rule of x**2 at x.
         (edge,) = view.edges
-        exponent = ValueLabel("exponent", facts.numbers["exponent"], theme.text, STRIP_SIZE)
+        (power,) = facts.numbers["exponent"]
+        exponent = ValueLabel(power.key, power.value, theme.text, STRIP_SIZE)
         self.show_strip(
             self.symbol("(partial y)/(partial x)"),
             self.symbol("="),
-            self.symbol(f"{number_text(facts.numbers['exponent'])} x"),
+            self.symbol(f"{number_text(float(power.value))} x"),
             self.symbol("="),
             exponent,
             self.symbol("dot"),

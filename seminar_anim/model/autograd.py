@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
+from seminar_anim.lessons import lesson_source
 from seminar_anim.model.device import resolve_device
 from seminar_anim.model.expr import (
     ExpressionError,
@@ -16,12 +17,8 @@ from seminar_anim.model.expr import (
 )
 from seminar_anim.model.graph import TracedGraph
 from seminar_anim.model.manifest import Manifest, Value
-from seminar_anim.model.trace import trace_graph
-
-DEFAULT_EXPRESSION = "log(w*x + b)"
-# The seed's exercise: "Compute the forward pass setting x=2, w=0.5 and b=1.5 ... from f to w".
-DEFAULT_VALUES = {"x": 2.0, "w": 0.5, "b": 1.5}
-DEFAULT_FOCUS = "w"
+from seminar_anim.model.snippet import run_snippet
+from seminar_anim.model.trace import recorded_graph, trace_graph
 
 
 @dataclass(frozen=True)
@@ -41,40 +38,74 @@ class AutogradLesson:
 def autograd_facts(
     device: str = "auto", expr: str | None = None, at: tuple[str, ...] = ()
 ) -> tuple[AutogradLesson, Manifest]:
-    """The lesson and its manifest for the CLI: without `expr`, `--at` values replace the seed's."""
+    """The lesson and its manifest for the CLI: without `expr`, `--at` values replace the lesson's own."""
     resolved, note = resolve_device(device)
     given = parse_assignments(at)
-    if expr is None:
-        unknown = [name for name in given if name not in DEFAULT_VALUES]
-        if unknown:
-            raise ExpressionError(
-                f"--at names {', '.join(unknown)}, which {DEFAULT_EXPRESSION!r} does not use; "
-                "pass --expr to trace your own expression"
-            )
-        given = {**DEFAULT_VALUES, **given}
-    lesson = autograd_lesson(expr, given, resolved)
+    lesson = exercise_lesson(given, resolved) if expr is None else autograd_lesson(expr, given, resolved)
     manifest = autograd_manifest(lesson)
     if note:
         manifest = replace(manifest, notes=(note,))
     return lesson, manifest
 
 
+def exercise_lesson(values: dict[str, float] | None = None, device: torch.device | str = "cpu") -> AutogradLesson:
+    """The seed's exercise, f = log(w*x + b), run by the engine; `values` replace its leaves' values."""
+    source = with_leaf_values(lesson_source("autograd"), values or {})
+    run = run_snippet(source, device)
+    check = run.printed("check")
+    focus = check.arguments[0].removesuffix(".grad")
+    graph = recorded_graph(run.at("backward").graphs[-1], run.device, run.dtype, run.torch_version, focus)
+    leaves = [statement for statement in run.statements if "leaf" in statement.marks]
+    return AutogradLesson(
+        graph=graph,
+        code=run.code,
+        leaf_lines={_assigned(statement.source): statement.lines[0] for statement in leaves},
+        expr_line=run.line("forward"),
+        backward_line=run.line("backward"),
+        print_line=run.line("check"),
+        prints=run.prints,
+        formula=graph.node(graph.output).formula,
+    )
+
+
+def with_leaf_values(source: str, values: dict[str, float]) -> str:
+    """The lesson with each `--at NAME=VALUE` written into the line that makes leaf NAME."""
+    lines = source.splitlines()
+    found: set[str] = set()
+    for index, line in enumerate(lines):
+        name = line.split("=", 1)[0].strip()
+        if "[leaf]" in line and name in values:
+            marker = line[line.index("  #") :] if "  #" in line else ""
+            lines[index] = f"{name} = torch.tensor({float(values[name])!r}, requires_grad=True){marker}"
+            found.add(name)
+    unknown = [name for name in values if name not in found]
+    if unknown:
+        raise ExpressionError(
+            f"--at names {', '.join(unknown)}, which the exercise does not use; "
+            "pass --expr to trace your own expression"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _assigned(statement: str) -> str:
+    return statement.split("=", 1)[0].strip()
+
+
 def autograd_lesson(
-    expression: str | None = None,
-    values: dict[str, float] | None = None,
+    expression: str,
+    values: dict[str, float],
     device: torch.device | str = "cpu",
 ) -> AutogradLesson:
-    """Trace the expression (the seed's exercise by default) and write the code that it runs."""
-    parsed = parse_expression(DEFAULT_EXPRESSION if expression is None else expression)
-    given = dict(DEFAULT_VALUES if values is None else values)
-    focus = DEFAULT_FOCUS if DEFAULT_FOCUS in parsed.variables else parsed.variables[0]
-    graph = trace_graph(parsed, given, device=device, focus=focus)
+    """Trace a user's expression (never run as Python) and write the code that the trace computed."""
+    parsed = parse_expression(expression)
+    focus = "w" if "w" in parsed.variables else parsed.variables[0]
+    graph = trace_graph(parsed, values, device=device, focus=focus)
     # On CUDA the code says so once, and each tensor is created there, as the trace did.
     code = [] if graph.device == "cpu" else [f"torch.set_default_device('{graph.device.split(':')[0]}')"]
     leaf_lines: dict[str, int] = {}
-    for name in (name for name in given if name in parsed.variables):
+    for name in (name for name in values if name in parsed.variables):
         leaf_lines[name] = len(code)
-        code.append(f"{name} = torch.tensor({float(given[name])!r}, requires_grad=True)")
+        code.append(f"{name} = torch.tensor({float(values[name])!r}, requires_grad=True)")
     expr_line = len(code)
     code += [f"f = {to_torch_code(parsed.tree)}", "f.backward()", f"print({focus}.grad)"]
     return AutogradLesson(
@@ -104,6 +135,7 @@ def autograd_manifest(lesson: AutogradLesson) -> Manifest:
         dtype=graph.dtype,
         values=values,
         prints=lesson.prints,
+        code="\n".join(lesson.code) + "\n",
     )
 
 

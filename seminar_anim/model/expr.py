@@ -82,7 +82,7 @@ def parse_expression(source: str) -> Expression:
             f"cannot parse {text!r}: {error.msg} at column {column + 1} ({text[column : column + 12]!r})"
         ) from None
     tree = _Converter(text).convert(module.body)
-    variables = tuple(dict.fromkeys(_variables(tree)))
+    variables = tuple(dict.fromkeys(variables_of(tree)))
     if not variables:
         raise ExpressionError(f"{text!r} has no variable to differentiate: use a name such as x")
     ops = count_op_nodes(tree)
@@ -207,19 +207,19 @@ def _print(tree: Expr, parent: int, typst: bool) -> str:
     return f"({text})" if own < parent else text
 
 
-def _variables(tree: Expr) -> list[str]:
+def variables_of(tree: Expr) -> list[str]:
     match tree:
         case Var(name=name):
             return [name]
         case BinOp(left=left, right=right):
-            return _variables(left) + _variables(right)
+            return variables_of(left) + variables_of(right)
         case Neg(operand=inner) | Call(arg=inner):
-            return _variables(inner)
+            return variables_of(inner)
     return []
 
 
 def _has_variable(tree: Expr) -> bool:
-    return bool(_variables(tree))
+    return bool(variables_of(tree))
 
 
 class _Converter:

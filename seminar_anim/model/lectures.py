@@ -1,151 +1,91 @@
-"""The seed's autograd pages run for real: `autograd-basics`, `accumulation` and `chain-rule`.
+"""The seed's autograd pages, run by the engine: `autograd-basics`, `accumulation` and `chain-rule`.
 
-Each lesson runs the slide's code in PyTorch statement by statement, recording the lines as
-shown and `repr` of everything they print, and traces the same expression into a graph for
-the drawing (tests check the two agree).
+Each lesson's source runs statement by statement; the graph drawn beside it is the one
+PyTorch recorded when the code called `.backward()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
+from seminar_anim.lessons import lesson_source
 from seminar_anim.model.autograd import graph_values
 from seminar_anim.model.device import on_device
-from seminar_anim.model.expr import BinOp, Call, Expression, Num, parse_expression
 from seminar_anim.model.graph import TracedGraph
-from seminar_anim.model.listing import Listing, Transcript, printed
+from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Value
-from seminar_anim.model.trace import trace_graph
-
-SEED_X = 3.0  # the slides' x = torch.tensor(3., requires_grad=True)
-REPEATS = 4  # the slides call backward until x.grad reads tensor(24.)
+from seminar_anim.model.records import Datum, SnippetRun
+from seminar_anim.model.snippet import run_snippet
+from seminar_anim.model.trace import recorded_graph
 
 
 @dataclass(frozen=True)
 class LectureFacts:
-    """A lesson: its listings (one, or one per part), the graph drawn beside it, extra numbers."""
+    """A lesson: its run (one listing per cell), the graph drawn beside it, further numbers drawn."""
 
-    listings: tuple[Listing, ...]
+    run: SnippetRun
     graph: TracedGraph
-    numbers: dict[str, float]  # further values the scene draws, by manifest key
+    numbers: dict[str, tuple[Datum, ...]]  # further values the scene draws, by what they are
+
+    @property
+    def listings(self) -> tuple[Listing, ...]:
+        return self.run.listings
 
     @property
     def prints(self) -> tuple[str, ...]:
-        return printed(self.listings)
-
-    @property
-    def device(self) -> str:
-        return self.graph.device
-
-    @property
-    def torch_version(self) -> str:
-        return self.graph.torch_version
+        return self.run.prints
 
     @property
     def dtype(self) -> str:
         return self.graph.dtype
 
 
-def _seed_leaf(run: Transcript) -> torch.Tensor:
-    run.line("x = torch.tensor(3., requires_grad=True)", "leaf")
-    return torch.tensor(SEED_X, requires_grad=True, device=run.device)
-
-
-def _trace(expression: Expression | str, device: torch.device) -> TracedGraph:
-    parsed = parse_expression(expression) if isinstance(expression, str) else expression
-    return trace_graph(parsed, {"x": SEED_X}, device=device, focus="x")
+def lesson_graph(run: SnippetRun, mark: str, focus: str, cell: int | None = None) -> TracedGraph:
+    """The graph of the marked statement's (last) backward pass, as the graph drawing takes it."""
+    record = run.at(mark, cell).graphs[-1]
+    return recorded_graph(record, run.device, run.dtype, run.torch_version, focus)
 
 
 def basics_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     """y = x**2 at x = 3: x.grad is None, then 6 after y.backward()."""
-    return _six_lines(device, "y = x**2  # forward pass", "y.backward()  # backward pass", lambda x: x**2, "x**2")
+    run = run_snippet(lesson_source("autograd-basics"), device)
+    return LectureFacts(run, lesson_graph(run, "backward", "x"), {"exponent": (_exponent(run),)})
+
+
+def _exponent(run: SnippetRun) -> Datum:
+    """The 2 of d(x**2)/dx = 2x: the number the code gave its pow call."""
+    power = next(node for node in run.at("backward").graphs[-1].nodes if node.function == "pow")
+    return Datum("exponent", next(argument for argument in power.arguments if argument is not None))
 
 
 def chain_rule_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     """h = log(u), u = x**2 at x = 3: dh/dx = dh/du * du/dx = 1/9 * 6."""
-    forward = "y = (x**2).log()  # forward"
-    return _six_lines(device, forward, "y.backward()  # backward", lambda x: (x**2).log(), "log(x**2)")
-
-
-def _six_lines(
-    device: torch.device | str,
-    forward: str,
-    backward: str,
-    function: Callable[[torch.Tensor], torch.Tensor],
-    expression: str,
-) -> LectureFacts:
-    """The slides' six-line pattern: a leaf, print its grad, y = function(x), print y, backward, print grad.
-
-    `forward` is the line as the slide writes it and `function` the same computation;
-    `expression` is it again in the whitelist's syntax, traced for the graph.
-    """
-    run = Transcript(str(torch.device(device)))
-    x = _seed_leaf(run)
-    run.printed(run.line("print(x.grad)", "before"), x.grad)
-    run.line(forward, "forward")
-    y = function(x)
-    run.printed(run.line("print(y)", "print_y"), y)
-    run.line(backward, "backward")
-    y.backward()
-    run.printed(run.line("print(x.grad)", "after"), x.grad)
-    parsed = parse_expression(expression)
-    return LectureFacts((run.listing(),), _trace(parsed, x.device), {"exponent": _exponent(parsed)})
-
-
-def _exponent(parsed: Expression) -> float:
-    """The 2 of d(x**2)/dx = 2x: the exponent the code wrote, read back from the parsed expression."""
-    tree = parsed.tree.arg if isinstance(parsed.tree, Call) else parsed.tree
-    assert isinstance(tree, BinOp) and tree.op == "**" and isinstance(tree.right, Num)
-    return tree.right.value
+    run = run_snippet(lesson_source("chain-rule"), device)
+    return LectureFacts(run, lesson_graph(run, "backward", "x"), {"exponent": (_exponent(run),)})
 
 
 def accumulation_lesson(device: torch.device | str = "cpu") -> LectureFacts:
     """backward() adds into x.grad (6, 12, 18, 24); zero_() resets it; x * x sums two paths."""
-    run = Transcript(str(torch.device(device)))
-    x = _seed_leaf(run)
-    run.line(f"for _ in range({REPEATS}):", "loop")
-    run.line("    y = x**2")
-    run.line("    y.backward()", "backward")
-    in_loop = run.line("    print(x.grad)")
-    numbers: dict[str, float] = {}
-    for repeat in range(1, REPEATS + 1):
-        y = x**2
-        y.backward()
-        assert x.grad is not None
-        run.printed(in_loop, x.grad)
-        numbers[f"x.grad.after{repeat}"] = x.grad.item()
-    run.line("x.grad.zero_()", "zero")
-    assert x.grad is not None
-    x.grad.zero_()
-    run.printed(run.line("print(x.grad)"), x.grad)
-    numbers["x.grad.zeroed"] = x.grad.item()
-    run.line("y = x**2", "fresh")
-    y = x**2
-    run.line("y.backward()")
-    y.backward()
-    run.printed(run.line("print(x.grad)"), x.grad)
-    numbers["x.grad.fresh"] = x.grad.item()
-    accumulate = run.listing()
-
-    # Accumulation on purpose: one variable, two paths, one sum.
-    run = Transcript(str(x.device), continues=True)
-    run.line("x.grad.zero_()", "zero")
-    x.grad.zero_()
-    run.line("y = x * x  # x feeds both inputs", "forward")
-    y = x * x
-    run.line("y.backward()", "backward")
-    y.backward()
-    run.printed(run.line("print(x.grad)", "after"), x.grad)
-    return LectureFacts((accumulate, run.listing()), _trace("x * x", x.device), numbers)
+    run = run_snippet(lesson_source("accumulation"), device)
+    readings = [printed.tensors[0] for printed in run.at("loop").prints]
+    zeroed, fresh = run.printed("print_zero").tensors[0], run.printed("print_fresh").tensors[0]
+    assert all(reading is not None for reading in readings) and zeroed is not None and fresh is not None
+    numbers = tuple(
+        Datum(f"x.grad.after{repeat}", float(reading.values[0]))
+        for repeat, reading in enumerate(readings, start=1)
+        if reading is not None
+    )
+    numbers += (Datum("x.grad.zeroed", float(zeroed.values[0])), Datum("x.grad.fresh", float(fresh.values[0])))
+    return LectureFacts(run, lesson_graph(run, "backward", "x", cell=1), {"readings": numbers})
 
 
 def lecture_values(facts: LectureFacts) -> dict[str, Value]:
     values: dict[str, Value] = {"expression": facts.graph.expression}
     values.update(graph_values(facts.graph))
-    values.update(facts.numbers)
+    for numbers in facts.numbers.values():
+        values.update({datum.key: datum.value for datum in numbers})
     return values
 
 

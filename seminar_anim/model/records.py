@@ -91,15 +91,16 @@ class GraphNodeRecord:
     ident: int
     name: str  # grad_fn's type name, or the leaf's variable name
     kind: str  # "op" or "leaf"
-    function: str  # the torch function or operator that made it ("mul", "log", "pow"), "" for a leaf
-    constants: tuple[float, ...]  # the plain numbers it was given (the 2 of x**2), in argument order
+    function: str  # the torch function or operator that made it ("mul", "log", "pow", "rsub"), "" for a leaf
+    arguments: tuple[float | None, ...]  # the call's arguments in order: a plain number, or None for a tensor
     value: float
-    grad: float
+    grad: float  # the gradient that flowed into it in this backward pass
+    grad_repr: str  # repr of the tensor's .grad after the pass, as PyTorch prints it
 
 
 @dataclass(frozen=True)
 class GraphEdgeRecord:
-    """Input slot `slot` of node `target` fed by node `source`, with the local derivative PyTorch gave."""
+    """Argument `slot` of node `target`'s call, fed by node `source`, with the local derivative PyTorch gave."""
 
     source: int
     target: int
@@ -114,6 +115,10 @@ class GraphRecord:
     root: str  # the source text of the tensor backward ran on ("y")
     nodes: tuple[GraphNodeRecord, ...]
     edges: tuple[GraphEdgeRecord, ...]
+
+    @property
+    def leaves(self) -> tuple[str, ...]:
+        return tuple(node.name for node in self.nodes if node.kind == "leaf")
 
 
 @dataclass(frozen=True)

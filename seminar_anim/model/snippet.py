@@ -346,16 +346,23 @@ def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(position))
 
 
+def _argument(part: object) -> float | None:
+    """A call's argument as a graph node keeps it: a plain number, or None for a tensor (an input node)."""
+    if isinstance(part, bool) or not isinstance(part, int | float):
+        return None
+    return float(part)
+
+
 class _Results(TorchFunctionMode):
     """Remembers the tensor each autograd node produced, and the call that made it.
 
     PyTorch keeps no forward values on its graph; the node's own result, held here, is the
-    value a drawing shows, and the call's plain-number arguments are its constants.
+    value a drawing shows, and the call's plain-number arguments its constants.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.made: dict[Any, tuple[str, tuple[float, ...], torch.Tensor]] = {}
+        self.made: dict[Any, tuple[str, tuple[float | None, ...], torch.Tensor]] = {}
         self.calls: list[tuple[str, torch.Tensor]] = []  # tensors the statement's own calls returned
         self.depth = 0
 
@@ -377,11 +384,9 @@ class _Results(TorchFunctionMode):
         if self.depth == 0 and isinstance(result, torch.Tensor):
             self.calls.append((getattr(func, "__name__", str(func)).strip("_"), result))
         if isinstance(result, torch.Tensor) and result.grad_fn is not None and result.grad_fn not in self.made:
-            constants = tuple(
-                float(part) for part in args if isinstance(part, int | float) and not isinstance(part, bool)
-            )
+            arguments = tuple(_argument(part) for part in args)
             name = getattr(func, "__name__", str(func)).strip("_")
-            self.made[result.grad_fn] = (name, constants, result)
+            self.made[result.grad_fn] = (name, arguments, result)
         return result
 
 
@@ -402,7 +407,7 @@ def _recording_backward(run: _Run) -> Iterator[None]:
     def _recorded(tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
         graph = _GraphRecorder(tensor, run.results.made)
         result = original(tensor, *args, **kwargs)
-        names = {id(value): name for name, value in run.namespace.items() if isinstance(value, torch.Tensor)}
+        names = {name: id(value) for name, value in run.namespace.items() if isinstance(value, torch.Tensor)}
         run.graphs.append(graph.record(_root_source(run), names))
         return result
 
@@ -427,7 +432,9 @@ def _root_source(run: _Run) -> str:
 class _GraphRecorder:
     """The graph under `output`, walked before backward frees it, with a hook on every node for its gradient."""
 
-    def __init__(self, output: torch.Tensor, made: dict[Any, tuple[str, tuple[float, ...], torch.Tensor]]) -> None:
+    def __init__(
+        self, output: torch.Tensor, made: dict[Any, tuple[str, tuple[float | None, ...], torch.Tensor]]
+    ) -> None:
         self.order: list[Any] = []  # autograd nodes, inputs first
         self.grads: dict[Any, float] = {}
         self.locals: dict[Any, tuple[Any, ...]] = {}
@@ -458,31 +465,38 @@ class _GraphRecorder:
 
         return hook
 
-    def record(self, root: str, names: dict[int, str]) -> GraphRecord:
-        """The walked graph as plain records; `names` gives each leaf its variable's name."""
-        ident = {id(node): number for number, node in enumerate(self.order)}
+    def record(self, root: str, names: dict[str, int]) -> GraphRecord:
+        """The walked graph as plain records: leaves in the order the code named them, then the
+        operations in the order they ran. `names` maps each variable to its tensor's id()."""
+        by_id = {tensor_id: name for name, tensor_id in names.items()}
+        created = {node: index for index, node in enumerate(self.made)}
+        leaves = [node for node in self.order if type(node).__name__ == "AccumulateGrad"]
+        order = list(names)
+        leaves.sort(
+            key=lambda node: order.index(by_id[id(node.variable)]) if id(node.variable) in by_id else len(order)
+        )
+        ops = sorted((node for node in self.order if node not in leaves), key=lambda node: created.get(node, 0))
+        ident = {id(node): number for number, node in enumerate([*leaves, *ops])}
         nodes: list[GraphNodeRecord] = []
         edges: list[GraphEdgeRecord] = []
-        for number, node in enumerate(self.order):
-            if type(node).__name__ == "AccumulateGrad":
-                leaf = node.variable
-                name = names.get(id(leaf), f"leaf{number}")
-                grad = self.grads.get(node, 0.0)
-                nodes.append(GraphNodeRecord(number, name, "leaf", "", (), float(leaf.detach().sum()), grad))
-                continue
-            function, constants, value = self.made[node]
+        for node in leaves:
+            leaf = node.variable
+            value = float(leaf.detach().sum())
+            name = by_id.get(id(leaf), f"leaf{ident[id(node)]}")
+            grad = self.grads.get(node, 0.0)
+            nodes.append(GraphNodeRecord(ident[id(node)], name, "leaf", "", (), value, grad, repr(leaf.grad)))
+        for node in ops:
+            function, arguments, result = self.made[node]
+            number = ident[id(node)]
+            grad = self.grads.get(node, 0.0)
+            value = float(result.detach().sum())
             nodes.append(
-                GraphNodeRecord(
-                    number,
-                    type(node).__name__,
-                    "op",
-                    function,
-                    constants,
-                    float(value.detach().sum()),
-                    self.grads.get(node, 0.0),
-                )
+                GraphNodeRecord(number, type(node).__name__, "op", function, arguments, value, grad, repr(result.grad))
             )
-            for slot, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=True)):
+            # Each entry of next_functions is one tensor argument of the call, in order.
+            tensor_slots = [slot for slot, argument in enumerate(arguments) if argument is None]
+            for index, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=True)):
                 if source is not None:
+                    slot = tensor_slots[index] if len(tensor_slots) == len(node.next_functions) else index
                     edges.append(GraphEdgeRecord(ident[id(source)], number, slot, float(local.sum())))
         return GraphRecord(root=root, nodes=tuple(nodes), edges=tuple(edges))

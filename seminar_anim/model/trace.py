@@ -21,8 +21,10 @@ from seminar_anim.model.expr import (
     Var,
     bind,
     tensor_numerator,
+    to_torch_code,
     to_typst,
     typst_name,
+    variables_of,
 )
 from seminar_anim.model.graph import (
     MAX_PATHS,
@@ -33,6 +35,7 @@ from seminar_anim.model.graph import (
     chain_paths,
     check_drawable,
 )
+from seminar_anim.model.records import GraphNodeRecord, GraphRecord
 
 # Python's own operators, as the code shown runs them: `x ** 2` records PowBackward0 and
 # `1 - x` RsubBackward1, exactly as in a notebook.
@@ -276,3 +279,105 @@ def _check_finite(expression: Expression, nodes: Sequence[GraphNode], edges: Seq
                     f"{expression.source!r}: the {what} from {edge.target} to {edge.source} "
                     f"is {number} at these values; pick values where it is finite"
                 )
+
+
+# How the engine names an operator's call (Tensor.__mul__ -> "mul"; 2 * x runs x.__rmul__(2)).
+_RECORDED_BINARY = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "div": "/", "pow": "**"}
+
+
+def recorded_graph(
+    record: GraphRecord, device: str, dtype: str, torch_version: str, focus: str | None = None
+) -> TracedGraph:
+    """The graph the snippet engine recorded at a `.backward()`, in the form the graph drawing takes.
+
+    Values, gradients and local derivatives are PyTorch's, from the run; each operation's
+    formula is rebuilt from the call that made it, so the drawing can typeset it.
+    """
+    keys: dict[int, str] = {}
+    for node in record.nodes:
+        keys[node.ident] = node.name if node.kind == "leaf" else f"op{len(keys) - len(record.leaves) + 1}"
+    inputs: dict[int, dict[int, int]] = {}
+    for edge in record.edges:
+        inputs.setdefault(edge.target, {})[edge.slot] = edge.source
+    trees: dict[int, Expr] = {}
+    nodes: list[GraphNode] = []
+    for node in record.nodes:
+        if node.kind == "leaf":
+            trees[node.ident] = Var(node.name)
+            nodes.append(
+                GraphNode(
+                    keys[node.ident],
+                    "leaf",
+                    node.name,
+                    typst_name(node.name),
+                    f"AccumulateGrad({node.name})",
+                    node.value,
+                    node.grad,
+                    node.grad_repr,
+                )
+            )
+            continue
+        parts = [
+            trees[inputs[node.ident][slot]]
+            if argument is None and slot in inputs.get(node.ident, {})
+            else Num(float("nan") if argument is None else argument)
+            for slot, argument in enumerate(node.arguments)
+        ]
+        tree, label = _recorded_tree(node.function, parts)
+        trees[node.ident] = tree
+        nodes.append(
+            GraphNode(keys[node.ident], "op", label, to_typst(tree), node.name, node.value, node.grad, node.grad_repr)
+        )
+    # Edges in the trace's order: by target, then by argument slot.
+    ordered = sorted(record.edges, key=lambda edge: (record.nodes.index(_node(record, edge.target)), edge.slot))
+    edges = [
+        GraphEdge(
+            source=keys[edge.source],
+            target=keys[edge.target],
+            slot=edge.slot,
+            local=edge.local,
+            contribution=float(
+                torch.tensor(_node(record, edge.target).grad, dtype=torch.float32) * torch.tensor(edge.local)
+            ),
+        )
+        for edge in ordered
+    ]
+    # Leaves in the order the expression first uses them, as a traced expression lists them.
+    used = list(dict.fromkeys(variables_of(trees[record.nodes[-1].ident])))
+    nodes.sort(key=lambda node: (node.kind != "leaf", used.index(node.key) if node.key in used else len(used)))
+    output = keys[record.nodes[-1].ident]
+    expression = to_torch_code(trees[record.nodes[-1].ident])
+    source = Expression(source=expression, tree=trees[record.nodes[-1].ident], variables=tuple(record.leaves))
+    _check_finite(source, nodes, edges)
+    graph = TracedGraph(
+        expression=expression,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        output=output,
+        device=device,
+        dtype=dtype,
+        torch_version=torch_version,
+        focus=focus or record.leaves[0],
+    )
+    check_drawable(graph)
+    paths = tuple(
+        ChainPath(edges=path, product=torch.tensor([edges[index].local for index in path]).prod().item())
+        for path in chain_paths(graph, graph.focus)
+    )
+    return replace(graph, paths=paths)
+
+
+def _node(record: GraphRecord, ident: int) -> GraphNodeRecord:
+    return next(node for node in record.nodes if node.ident == ident)
+
+
+def _recorded_tree(function: str, parts: list[Expr]) -> tuple[Expr, str]:
+    """The expression an operation computes, and its node's symbol, from the call's name and arguments."""
+    name = function.removeprefix("r") if function.removeprefix("r") in _RECORDED_BINARY else function
+    if name in _RECORDED_BINARY and len(parts) == 2:
+        left, right = (parts[1], parts[0]) if function.startswith("r") and function != name else parts
+        op = _RECORDED_BINARY[name]
+        return BinOp(op, left, right), _SYMBOLS[op]
+    if name == "neg" and parts:
+        return Neg(parts[0]), "−"
+    return Call(name, parts[0] if parts else Num(float("nan"))), name

@@ -1,0 +1,6 @@
+x = torch.tensor(2.0, requires_grad=True)  # [leaf]
+w = torch.tensor(0.5, requires_grad=True)  # [leaf]
+b = torch.tensor(1.5, requires_grad=True)  # [leaf]
+f = torch.log(w * x + b)  # [forward]
+f.backward()  # [backward]
+print(w.grad)  # [check]

@@ -1,0 +1,6 @@
+x = torch.tensor(3., requires_grad=True)  # [leaf]
+print(x.grad)  # [before]
+y = x**2  # forward pass  # [forward]
+print(y)  # [print_y]
+y.backward()  # backward pass  # [backward]
+print(x.grad)  # [after]

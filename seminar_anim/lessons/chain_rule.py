@@ -1,0 +1,6 @@
+x = torch.tensor(3., requires_grad=True)  # [leaf]
+print(x.grad)  # [before]
+y = (x**2).log()  # forward  # [forward]
+print(y)  # [print_y]
+y.backward()  # backward  # [backward]
+print(x.grad)  # [after]
