@@ -76,11 +76,11 @@ class OperationsScene(CodeGraphScene):
         self.play(code2.highlight(math.marks["z"]), FadeOut(total), FadeOut(product), FadeIn(product_board))
         rule = VGroup(
             plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
-            ValueLabel("a.shape", facts["a"].shape_text, theme.text, STRIP_SIZE),
+            ValueLabel(facts["a"].shape_key, facts["a"].shape_text, theme.text, STRIP_SIZE),
             self.symbol("times"),
-            ValueLabel("c.t().shape", facts["c.t()"].shape_text, theme.text, STRIP_SIZE),
+            ValueLabel(facts["c.t()"].shape_key, facts["c.t()"].shape_text, theme.text, STRIP_SIZE),
             self.symbol("arrow.r"),
-            ValueLabel("z.shape", facts["z"].shape_text, theme.text, STRIP_SIZE),
+            ValueLabel(facts["z"].shape_key, facts["z"].shape_text, theme.text, STRIP_SIZE),
         ).arrange(RIGHT, buff=0.2)
         rule.next_to(product_board, DOWN, buff=0.6).set_x(GRAPH_AREA.centre_x)
         self.play(FadeIn(rule, shift=0.1 * UP))

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from seminar_anim.catalogue import find_scene
-from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.options import LessonOptions
 from seminar_anim.render import SectionCapture, capture_sections
@@ -70,16 +69,6 @@ def values_json(scene: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     manifest: dict[str, Any] = json.loads(result.stdout)
     return manifest
-
-
-def run_listing(listing: Listing, namespace: dict[str, object]) -> list[str]:
-    """Run the code a scene shows, as Python would, and return what its prints wrote."""
-    import torch
-
-    printed: list[str] = []
-    namespace.update(torch=torch, print=lambda *values: printed.append(" ".join(str(value) for value in values)))
-    exec("\n".join(listing.code), namespace)
-    return printed
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

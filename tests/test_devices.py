@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from seminar_anim.cli import _settled, main
 from seminar_anim.model.devices import serialization_lesson
 from seminar_anim.options import LessonOptions
-from tests.conftest import clean_capture, run_listing, scene_themes, values_json
+from tests.conftest import clean_capture, scene_themes, values_json
 
 
 def invoke(*args: str) -> Any:
@@ -70,13 +70,6 @@ def test_serialization_sizes_match_an_independent_save(tmp_path: Path) -> None:
     assert values["clone.pth.storage_bytes"] == 2 * a.element_size()
     assert values["pickle.clone.pth.size"] * 3 < values["pickle.small.pth.size"]
     assert values["small.loaded_storage_bytes"] == 4000 and values["loaded_equal"] == "True"
-
-
-def test_the_serialization_code_prints_what_the_scene_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    facts = serialization_lesson("cpu")
-    monkeypatch.chdir(tmp_path)
-    assert tuple(run_listing(facts.listing, {})) == facts.prints
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["clone.pth", "small.pth", "tensor.pth"]
 
 
 def test_serialization_leaves_no_files_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

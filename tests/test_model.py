@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from seminar_anim.errors import DeviceError, ExpressionError
-from seminar_anim.model.autograd import autograd_facts, autograd_lesson, autograd_manifest
+from seminar_anim.model.autograd import autograd_facts, autograd_lesson, autograd_manifest, exercise_lesson
 from seminar_anim.model.device import resolve_device
 from seminar_anim.model.expr import parse_expression
 from seminar_anim.model.trace import trace_graph
@@ -47,7 +47,7 @@ def test_seed_exercise_matches_pytorch_float32() -> None:
 
 
 def test_local_derivatives_are_the_edges_own() -> None:
-    graph = autograd_lesson(device="cpu").graph
+    graph = exercise_lesson(device="cpu").graph
     local = {edge.key: edge.local for edge in graph.edges}
     # d log(z)/dz = 1/z = 0.4, d(u + b)/du = d(u + b)/db = 1, d(w x)/dw = x = 2, d(w x)/dx = w = 0.5
     assert local == pytest.approx(
@@ -174,7 +174,7 @@ def test_an_empty_expression_is_an_error_not_the_default() -> None:
 
 
 def test_the_code_shown_is_the_code_that_ran() -> None:
-    lesson = autograd_lesson(device="cpu")
+    lesson = exercise_lesson(device="cpu")
     assert lesson.code == (
         "x = torch.tensor(2.0, requires_grad=True)",
         "w = torch.tensor(0.5, requires_grad=True)",
@@ -191,7 +191,7 @@ def test_the_code_shown_is_the_code_that_ran() -> None:
 
 
 def test_manifest_keeps_full_precision() -> None:
-    manifest = autograd_manifest(autograd_lesson(device="cpu"))
+    manifest = autograd_manifest(exercise_lesson(device="cpu"))
     assert manifest.values["op3"] == torch.log(torch.tensor(2.5)).item()
     assert isinstance(manifest.values["op3"], float)
 

@@ -51,7 +51,7 @@ class DevicesFacts:
     """The `devices` lesson: the seed's GPU slide, computed on CUDA or illustrated without it."""
 
     run: SnippetRun  # on CUDA the lesson itself; without CUDA, its illustration on the CPU
-    code: tuple[str, ...]  # the lesson as shown, on either
+    shown: tuple[str, ...]  # the lesson's lines as shown, on either
     tensors: dict[str, Placed]  # gpu_tensor, cpu_tensor, to_gpu, to_gpu_another, again_to_cpu
     real_gpu: bool  # computed on a CUDA device (else the GPU side is an illustration)
     gpu_name: str  # torch.cuda.get_device_name(), or "" when illustrated
@@ -73,7 +73,7 @@ class DevicesFacts:
             if line not in gpu_lines
         ]
         return Listing(
-            code=self.code,
+            code=self.shown,
             prints=tuple(text for text, _ in kept),
             print_lines=tuple(line for _, line in kept),
             marks=listing.marks,
@@ -82,6 +82,11 @@ class DevicesFacts:
     @property
     def prints(self) -> tuple[str, ...]:
         return self.listing.prints
+
+    @property
+    def code(self) -> str:
+        """The lesson as shown: on CUDA what ran; without, the lesson whose illustration ran."""
+        return "\n".join(self.shown) + "\n"
 
     @property
     def device(self) -> str:
@@ -125,7 +130,7 @@ def devices_lesson(device: torch.device | str = "cpu") -> DevicesFacts:
     to_gpu, another = run.tensor("to_gpu"), run.tensor("to_gpu_another")
     return DevicesFacts(
         run=run,
-        code=split_source(source)[0],
+        shown=split_source(source)[0],
         tensors=tensors,
         real_gpu=real,
         gpu_name=torch.cuda.get_device_name(where) if real else "",

@@ -241,7 +241,7 @@ class _Run:
                     found[f"{name}.{parameter}"] = tensor
         tensors = {name: self.tensor_record(name, tensor) for name, tensor in found.items()}
         storages: dict[int, StorageRecord] = {}
-        for tensor in found.values():
+        for tensor in (tensor for tensor in found.values() if _has_data(tensor)):
             record = self.storage_record(tensor)
             storages[record.ident] = record
         return tensors, storages
@@ -286,6 +286,8 @@ class _Run:
         )
 
     def tensor_record(self, name: str, tensor: torch.Tensor) -> TensorRecord:
+        if not _has_data(tensor):
+            return _dataless_record(name, tensor)
         start = tensor.untyped_storage().data_ptr()
         shown = min(tensor.numel(), MAX_ELEMENTS)
         positions = [_unravel(index, tuple(tensor.shape)) for index in range(shown)]
@@ -311,6 +313,33 @@ class _Run:
             grad=None if grad is None else _elements(grad.detach().reshape(-1)[:MAX_ELEMENTS]),
             grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
         )
+
+
+def _has_data(tensor: torch.Tensor) -> bool:
+    """A dense tensor with elements in memory: not sparse, not a meta tensor without data."""
+    return tensor.layout == torch.strided and not tensor.is_meta and type(tensor) in (torch.Tensor, torch.nn.Parameter)
+
+
+def _dataless_record(name: str, tensor: torch.Tensor) -> TensorRecord:
+    """What can be said of a tensor whose elements cannot be read: its shape, dtype and device."""
+    return TensorRecord(
+        name=name,
+        shape=tuple(tensor.shape),
+        stride=tuple(tensor.stride()) if tensor.layout == torch.strided else (),
+        storage_offset=0,
+        dtype=_dtype(tensor),
+        device=str(tensor.device),
+        contiguous=tensor.layout == torch.strided and tensor.is_contiguous(),
+        element_size=tensor.element_size(),
+        storage=0,
+        byte_offset=0,
+        values=(),
+        elements=(),
+        numel=tensor.numel(),
+        requires_grad=tensor.requires_grad,
+        grad=None,
+        grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+    )
 
 
 def _print_arguments(node: ast.stmt, source: str) -> tuple[str, ...]:
