@@ -1,9 +1,26 @@
-"""Dependencies point one way: the model never loads manim, the visual layer never loads torch."""
+"""Dependencies point one way: the model never loads manim, the visual layer never loads torch.
+
+Every module of both layers is found by walking the packages, so a new module is checked
+without anyone adding it to a list; each layer is imported whole in a fresh interpreter.
+"""
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
+
+import pytest
+
+import seminar_anim.model
+import seminar_anim.visual
+
+TORCH_FREE_MODEL = {"graph", "expr", "listing", "manifest", "records", "layouts"}  # what the visual layer may read
+
+
+def modules(package: object) -> list[str]:
+    path = getattr(package, "__path__")
+    return sorted(f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(path))  # type: ignore[attr-defined]
 
 
 def loaded_after(imports: str) -> set[str]:
@@ -12,27 +29,35 @@ def loaded_after(imports: str) -> set[str]:
     return set(result.stdout.split())
 
 
+def loads(modules_loaded: set[str], top: str) -> bool:
+    return any(name == top or name.startswith(f"{top}.") for name in modules_loaded)
+
+
+def test_the_layers_are_walked_not_listed() -> None:
+    assert len(modules(seminar_anim.model)) >= 12 and len(modules(seminar_anim.visual)) >= 12
+
+
 def test_model_loads_no_manim() -> None:
-    modules = loaded_after(
-        "import seminar_anim.model.autograd, seminar_anim.model.trace, seminar_anim.model.device, "
-        "seminar_anim.model.expr, seminar_anim.model.graph, seminar_anim.model.manifest, "
-        "seminar_anim.model.lectures, seminar_anim.model.listing"
-    )
-    assert "torch" in modules
-    assert not any(name == "manim" or name.startswith("manim.") for name in modules)
+    every = modules(seminar_anim.model)
+    loaded = loaded_after("\n".join(f"import {module}" for module in every))
+    assert loads(loaded, "torch")
+    assert not loads(loaded, "manim")
+
+
+@pytest.mark.parametrize("module", [f"seminar_anim.model.{name}" for name in sorted(TORCH_FREE_MODEL)])
+def test_plain_records_load_no_torch(module: str) -> None:
+    assert module in modules(seminar_anim.model)
+    assert not loads(loaded_after(f"import {module}"), "torch"), f"{module} holds plain records: it must not load torch"
 
 
 def test_visual_loads_no_torch() -> None:
-    modules = loaded_after(
-        "import seminar_anim.visual.code, seminar_anim.visual.graph, seminar_anim.visual.labels, "
-        "seminar_anim.visual.layout, seminar_anim.visual.lecture, seminar_anim.visual.lint, seminar_anim.visual.theme, "
-        "seminar_anim.visual.codegraph"
-    )
-    assert "manim" in modules
-    assert "torch" not in modules
+    every = modules(seminar_anim.visual)
+    loaded = loaded_after("\n".join(f"import {module}" for module in every))
+    assert loads(loaded, "manim")
+    assert not loads(loaded, "torch")
 
 
 def test_cli_list_loads_neither() -> None:
-    modules = loaded_after("from seminar_anim.cli import main")
-    assert "torch" not in modules
-    assert "manim" not in modules
+    loaded = loaded_after("from seminar_anim.cli import main")
+    assert not loads(loaded, "torch")
+    assert not loads(loaded, "manim")

@@ -39,7 +39,9 @@ def test_print_behaves_as_python_prints(tmp_path: Path) -> None:
 
 
 def test_a_cells_last_bare_expression_shows_its_repr_like_a_notebook() -> None:
-    run = run_snippet("# %% cast\nx = torch.tensor([0., 1.], dtype=torch.double)\nx.type(torch.uint8)\n# %% next\nx.sum()\n")
+    run = run_snippet(
+        "# %% cast\nx = torch.tensor([0., 1.], dtype=torch.double)\nx.type(torch.uint8)\n# %% next\nx.sum()\n"
+    )
     assert [cell.title for cell in run.cells] == ["cast", "next"]
     assert run.statements[1].display == "tensor([0, 1], dtype=torch.uint8)"
     assert run.statements[2].display == "tensor(1., dtype=torch.float64)"

@@ -52,7 +52,9 @@ def on_device(
         result = lesson(resolved)
         manifest = lesson_manifest(scene, result.run, values(result), (note,) if note else ())
         # A lesson may say better than its run which dtype, device and prints describe it.
-        overrides = {name: getattr(result, name) for name in ("dtype", "device", "prints", "code") if hasattr(result, name)}
+        overrides = {
+            name: getattr(result, name) for name in ("dtype", "device", "prints", "code") if hasattr(result, name)
+        }
         return result, replace(manifest, **overrides)
 
     return facts
