@@ -18,8 +18,8 @@ import sys
 import time
 from typing import Any
 
-from seminar_anim.cache import ADDRESS_PREFIX
 from seminar_anim.model.devices import GPU_PREFIX, PICKLE_PREFIX
+from seminar_anim.output.cache import ADDRESS_PREFIX
 
 CLI = [sys.executable, "-m", "seminar_anim"]
 Json = dict[str, Any]

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from seminar_anim.catalogue import find_scene
+from seminar_anim.app.catalogue import find_scene
+from seminar_anim.app.options import LessonOptions
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.options import LessonOptions
-from seminar_anim.render import SectionCapture, capture_sections
+from tests.capture import SectionCapture, capture_sections
 
 Captured = tuple[Manifest, list[SectionCapture]]
 _cache: dict[tuple[str, str, str | None, tuple[str, ...]], Captured] = {}
@@ -21,7 +21,7 @@ _cache: dict[tuple[str, str, str | None, tuple[str, ...]], Captured] = {}
 
 def themes_for(scene: str) -> list[str]:
     """The themes whose frames a scene's structure tests check (see snapshots.LIGHT_SCENES)."""
-    from seminar_anim.snapshots import LIGHT_SCENES
+    from tests.snapshots import LIGHT_SCENES
 
     return ["dark", "light"] if scene in LIGHT_SCENES else ["dark"]
 
@@ -63,7 +63,7 @@ def values_json(scene: str) -> dict[str, Any]:
 
     from click.testing import CliRunner
 
-    from seminar_anim.cli import main
+    from seminar_anim.app.cli import main
 
     result = CliRunner().invoke(main, ["values", scene, "--device", "cpu", "--json"])
     assert result.exit_code == 0, result.output

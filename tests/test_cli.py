@@ -10,7 +10,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from seminar_anim.cli import main
+from seminar_anim.app.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -15,12 +15,12 @@ import pytest
 import srt
 from click.testing import CliRunner
 
-from seminar_anim.cache import render_key
-from seminar_anim.cli import main
-from seminar_anim.course import Chapter, CourseResult, build_course, check_chapters
+from seminar_anim.app.cli import main
+from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
-from seminar_anim.options import LessonOptions, RenderOptions
-from seminar_anim.render import plan_render, render_scene
+from seminar_anim.output.cache import render_key
+from seminar_anim.output.course import Chapter, CourseResult, build_course, check_chapters
+from seminar_anim.output.render import plan_render, render_scene
 from tests.tiny_scene import BROKEN, tiny_facts, tiny_spec
 
 LESSON = LessonOptions(device="cpu")
@@ -184,7 +184,7 @@ def test_jobs_report_a_failing_scene_at_the_end(tmp_path: Path, monkeypatch: pyt
     def tiny_and_broken(names: tuple[str, ...], lesson: LessonOptions) -> list[Any]:
         return [BROKEN, tiny_spec()]
 
-    monkeypatch.setattr("seminar_anim.cli._specs", tiny_and_broken)
+    monkeypatch.setattr("seminar_anim.app.cli._specs", tiny_and_broken)
     result = CliRunner().invoke(main, ["render", "broken", "tiny", "--jobs", "2", "--out", str(tmp_path)])
     assert result.exit_code == 1, result.output
     assert (tmp_path / "tiny" / "480p15_dark" / "tiny.mp4").exists()

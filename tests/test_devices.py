@@ -11,9 +11,9 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from seminar_anim.cli import _settled, main
+from seminar_anim.app.cli import _settled, main
+from seminar_anim.app.options import LessonOptions
 from seminar_anim.model.devices import serialization_lesson
-from seminar_anim.options import LessonOptions
 from tests.conftest import clean_capture, scene_themes, values_json
 
 

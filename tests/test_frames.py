@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from manim import Scene, tempconfig
 
-from seminar_anim.snapshots import DIFF_DIR, UPDATE_COMMAND, VARIANTS, Variant, compare, golden_path, load, write_diff
 from seminar_anim.visual.graph import VALUE_SIZE
 from seminar_anim.visual.labels import ValueLabel
 from seminar_anim.visual.theme import THEMES
 from tests.conftest import captured
+from tests.snapshots import DIFF_DIR, UPDATE_COMMAND, VARIANTS, Variant, compare, golden_path, load, write_diff
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)

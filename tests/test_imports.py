@@ -19,7 +19,7 @@ TORCH_FREE_MODEL = {"graph", "expr", "listing", "manifest", "records", "layouts"
 
 
 def modules(package: object) -> list[str]:
-    path = getattr(package, "__path__")
+    path = package.__path__
     return sorted(f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(path))  # type: ignore[attr-defined]
 
 
@@ -58,6 +58,6 @@ def test_visual_loads_no_torch() -> None:
 
 
 def test_cli_list_loads_neither() -> None:
-    loaded = loaded_after("from seminar_anim.cli import main")
+    loaded = loaded_after("from seminar_anim.app.cli import main")
     assert not loads(loaded, "torch")
     assert not loads(loaded, "manim")

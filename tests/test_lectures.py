@@ -6,7 +6,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from seminar_anim.cli import main
+from seminar_anim.app.cli import main
 from seminar_anim.model.lectures import accumulation_lesson, basics_lesson, chain_rule_lesson
 from tests.conftest import values_json
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from seminar_anim.catalogue import SCENES
+from seminar_anim.app.catalogue import SCENES
 from seminar_anim.lessons import lesson_source
 from seminar_anim.model.devices import NEEDS_CUDA, illustration
 from seminar_anim.model.snippet import split_source

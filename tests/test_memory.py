@@ -8,7 +8,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from seminar_anim.cli import main
+from seminar_anim.app.cli import main
 from seminar_anim.model.memory import storage_lesson
 from tests.conftest import clean_capture, themes_for
 

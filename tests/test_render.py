@@ -10,11 +10,11 @@ import pytest
 import srt
 from click.testing import CliRunner
 
-from seminar_anim.catalogue import find_scene
-from seminar_anim.cli import main
+from seminar_anim.app.catalogue import find_scene
+from seminar_anim.app.cli import main
+from seminar_anim.app.options import RenderOptions
 from seminar_anim.errors import OutputError
-from seminar_anim.options import RenderOptions
-from seminar_anim.render import plan_render
+from seminar_anim.output.render import plan_render
 
 
 def video_seconds(path: Path) -> float:
@@ -97,7 +97,7 @@ def test_output_plans() -> None:
 def test_gif_keeps_the_theme_colours_and_the_timing(tmp_path: Path) -> None:
     from PIL import Image
 
-    from seminar_anim.render import _mp4_to_gif, _rgb
+    from seminar_anim.output.render import _mp4_to_gif, _rgb
     from seminar_anim.visual.theme import THEMES
 
     theme = THEMES["dark"]
@@ -148,7 +148,7 @@ def test_one_call_renders_several_scenes_with_progress_per_scene(tmp_path: Path)
 def test_each_process_compiles_typst_into_a_private_folder_and_shares_whole_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import seminar_anim.render as render
+    import seminar_anim.output.render as render
 
     shared = tmp_path / "typst"
     shared.mkdir()

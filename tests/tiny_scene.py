@@ -8,7 +8,7 @@ from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rotate, Square
 
-from seminar_anim.catalogue import SceneSpec
+from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.visual.lecture import LectureScene
 

@@ -10,8 +10,7 @@ import torch
 
 from seminar_anim.errors import DeviceError
 from seminar_anim.model.manifest import Manifest, Value
-from seminar_anim.model.records import SnippetRun
-from seminar_anim.options import DEVICES
+from seminar_anim.model.records import DEVICES, SnippetRun
 
 
 def resolve_device(name: str) -> tuple[torch.device, str | None]:

@@ -8,6 +8,7 @@ from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Value
 
 Element = float | int | str  # a tensor element as drawn: bools become "True"/"False"
+DEVICES = ("auto", "cpu", "cuda")  # where a lesson may run; auto takes CUDA when PyTorch sees it
 
 
 @dataclass(frozen=True)

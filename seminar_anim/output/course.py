@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from seminar_anim import __version__
-from seminar_anim.cache import digest, package_digest, stored_key
-from seminar_anim.catalogue import SceneSpec
+from seminar_anim.app.catalogue import SceneSpec
+from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
-from seminar_anim.jobs import Outcome, RenderJob, Say, run_renders
-from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
+from seminar_anim.output.cache import digest, package_digest, stored_key
+from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
@@ -78,7 +78,7 @@ def build_course(
     if any(outcome.error is not None for outcome in outcomes):
         return CourseResult(outcomes, [])
 
-    from seminar_anim.render import files_under, plan_render, publish
+    from seminar_anim.output.render import files_under, plan_render, publish
 
     plans = [plan_render(spec, options) for spec in specs]
     key = digest(
@@ -129,8 +129,8 @@ def build_course(
 
 
 def _render_title_card(title: str, chapters: list[str], options: RenderOptions, folder: Path, say: Say) -> Path:
-    from seminar_anim.render import RenderPlan, render_facts
-    from seminar_anim.titlecard import TitleCard, TitleCardScene
+    from seminar_anim.output.render import RenderPlan, render_facts
+    from seminar_anim.output.titlecard import TitleCard, TitleCardScene
 
     plan = RenderPlan(folder=folder, stem="title", extension="mp4", note=None)
     render_facts(TitleCardScene, TitleCard(title, tuple(chapters)), plan, options, say)
@@ -271,8 +271,8 @@ def _delta(seconds: Fraction) -> timedelta:
 
 
 def _write_thumbnail(video: Path, title: str, theme: str, target: Path) -> None:
-    from seminar_anim.slides import last_frame
-    from seminar_anim.titlecard import thumbnail
+    from seminar_anim.output.slides import last_frame
+    from seminar_anim.output.titlecard import thumbnail
 
     thumbnail(last_frame(video), title, theme).save(target)
 

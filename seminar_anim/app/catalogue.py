@@ -6,9 +6,9 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from seminar_anim.app.options import LessonOptions
 from seminar_anim.errors import UnknownSceneError
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.options import LessonOptions
 
 
 @dataclass(frozen=True)

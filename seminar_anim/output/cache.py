@@ -10,9 +10,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from seminar_anim import __version__
-from seminar_anim.catalogue import SceneSpec
+from seminar_anim.app.catalogue import SceneSpec
+from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.options import LessonOptions, RenderOptions
 
 KEY_FILE = "render.json"
 # Manim's own cache ignores its config (a theme change would not re-render), so the key
@@ -52,7 +52,7 @@ def digest(inputs: object) -> str:
 @cache
 def package_digest() -> str:
     """Every source file of the seminar_anim package: the model, visuals, render and output code."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     files = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         files.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

@@ -13,11 +13,11 @@ from typing import Any
 import click
 
 from seminar_anim import __version__
-from seminar_anim.catalogue import SCENES, SceneSpec, find_scene
-from seminar_anim.course import COURSE_TITLE
+from seminar_anim.app.catalogue import SCENES, SceneSpec, find_scene
+from seminar_anim.app.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
 from seminar_anim.errors import USER_ERRORS, UnknownSceneError
-from seminar_anim.jobs import Outcome, default_jobs, failure_line, summary
-from seminar_anim.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
+from seminar_anim.output.course import COURSE_TITLE
+from seminar_anim.output.jobs import Outcome, default_jobs, failure_line, summary
 
 
 @contextmanager
@@ -228,7 +228,7 @@ def render_command(
     again. A scene that fails is reported at the end, the others still render, and the
     exit status is 1.
     """
-    from seminar_anim.jobs import RenderJob, run_renders
+    from seminar_anim.output.jobs import RenderJob, run_renders
 
     started = time.monotonic()
     lesson = LessonOptions(device=device, expr=expr, at=at)
@@ -259,7 +259,7 @@ def course_command(
     step's subtitle at its place in the course), thumbnail.png (1280x720) and course.json
     (each part's offset). Up-to-date scenes and an up-to-date course are not rendered again.
     """
-    from seminar_anim.course import build_course
+    from seminar_anim.output.course import build_course
 
     started = time.monotonic()
     lesson = LessonOptions(device=device)

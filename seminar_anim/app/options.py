@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from seminar_anim.model.records import DEVICES
+
+__all__ = ["DEVICES", "FORMATS", "QUALITIES", "THEMES", "LessonOptions", "Quality", "RenderOptions"]
+
 
 @dataclass(frozen=True)
 class Quality:
@@ -26,7 +30,6 @@ QUALITIES = {
 }
 FORMATS = ("mp4", "webm", "mov", "gif", "png")
 THEMES = ("dark", "light")
-DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)

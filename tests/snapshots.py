@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from seminar_anim.catalogue import SCENES, find_scene
-from seminar_anim.options import LessonOptions
-from seminar_anim.render import SectionCapture, capture_sections
+from seminar_anim.app.catalogue import SCENES, find_scene
+from seminar_anim.app.options import LessonOptions
+from tests.capture import SectionCapture, capture_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = ROOT / "tests" / "goldens"

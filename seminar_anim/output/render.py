@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seminar_anim.cache import KEY_FILE, key_record, render_key, stored_key
-from seminar_anim.catalogue import SceneSpec
+from seminar_anim.app.catalogue import SceneSpec
+from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.options import QUALITIES, LessonOptions, RenderOptions
-from seminar_anim.slides import SLIDES_INDEX, write_slides
+from seminar_anim.output.cache import KEY_FILE, key_record, render_key, stored_key
+from seminar_anim.output.slides import SLIDES_INDEX, write_slides
 
 Progress = Callable[[str], None]
 TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
@@ -157,7 +157,7 @@ def render_scene(
     """Render one scene unless its outputs are up to date; earlier outputs survive any failure.
 
     `slides` adds a poster PNG per step and slides.json; `force` renders even when the
-    render key (see seminar_anim.cache) matches the one stored beside the outputs.
+    render key (see seminar_anim.output.cache) matches the one stored beside the outputs.
     """
     say = progress or (lambda _line: None)
     plan = plan_render(spec, options)
@@ -362,51 +362,3 @@ def publish(built: Path, folder: Path, staging: Path) -> list[Path]:
 
 def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
-
-
-@dataclass(frozen=True)
-class SectionCapture:
-    """The state at the end of one step: the frame as pixels and the text it draws."""
-
-    index: int
-    name: str
-    frame: Any  # numpy array, height x width x channels
-    texts: list[Any]  # DrawnText
-    frame_width: float
-    frame_height: float
-
-
-def capture_sections(
-    spec: SceneSpec, lesson: LessonOptions, theme: str = "dark", quality: str = "low"
-) -> tuple[Manifest, list[SectionCapture]]:
-    """Build the scene without encoding video (animations skipped) and capture each step's end."""
-    from manim import config
-
-    from seminar_anim.visual.lint import drawn_texts
-
-    facts, manifest = spec.compute(lesson)
-    captures: list[SectionCapture] = []
-
-    def on_step_end(scene: Any, index: int, name: str) -> None:
-        # Drawn afresh, as Manim draws a still: not over the last animation's static image.
-        scene.renderer.static_image = None
-        scene.renderer.update_frame(scene)
-        captures.append(
-            SectionCapture(
-                index=index,
-                name=name,
-                frame=scene.renderer.get_frame(),
-                texts=drawn_texts(list(scene.mobjects)),
-                frame_width=config.frame_width,
-                frame_height=config.frame_height,
-            )
-        )
-
-    options = RenderOptions(quality=quality, theme=theme)
-    with (
-        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
-        manim_settings(manim_config(options, Path(media), "none", spec.name)),
-    ):
-        scene = spec.load_scene()(facts=facts, theme=theme, on_step_end=on_step_end, skip_animations=True)
-        scene.render()
-    return manifest, captures

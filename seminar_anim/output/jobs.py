@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seminar_anim.catalogue import SceneSpec
+from seminar_anim.app.catalogue import SceneSpec
+from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import UserError
-from seminar_anim.options import LessonOptions, RenderOptions
 
 Say = Callable[[str], None]
 
@@ -52,7 +52,7 @@ def run_renders(jobs: list[RenderJob], workers: int, say: Say) -> list[Outcome]:
     `workers` > 1 each remaining scene renders in a fresh process of its own ('spawn'), and
     its progress lines come back through a queue.
     """
-    from seminar_anim.render import check_slides, plan_render
+    from seminar_anim.output.render import check_slides, plan_render
 
     for job in jobs:
         check_slides(plan_render(job.spec, job.options), job.slides)
@@ -72,7 +72,7 @@ def run_renders(jobs: list[RenderJob], workers: int, say: Say) -> list[Outcome]:
 
 
 def _is_fresh(job: RenderJob) -> bool:
-    from seminar_anim.render import is_up_to_date
+    from seminar_anim.output.render import is_up_to_date
 
     try:
         return is_up_to_date(job.spec, job.lesson, job.options)
@@ -87,7 +87,7 @@ def _prefixed(say: Say, name: str) -> Say:
 
 
 def _render_one(job: RenderJob, progress: Say) -> Outcome:
-    from seminar_anim.render import render_scene
+    from seminar_anim.output.render import render_scene
 
     try:
         rendered = render_scene(job.spec, job.lesson, job.options, progress, slides=job.slides, force=job.force)

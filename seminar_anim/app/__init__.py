@@ -1,0 +1,1 @@
+"""The command line: the commands, the scene catalogue and the options a user chooses."""
