@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the snapshot support lives in tests/
 
-from tests.snapshots import update_goldens  # noqa: E402
+from tests.snapshots import update_goldens
 
 for line in update_goldens():
     print(line)

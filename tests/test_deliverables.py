@@ -20,6 +20,7 @@ from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.output.cache import render_key
 from seminar_anim.output.course import Chapter, CourseResult, build_course, check_chapters
+from seminar_anim.output.records import CourseRecord
 from seminar_anim.output.render import plan_render, render_scene
 from tests.tiny_scene import BROKEN, tiny_facts, tiny_spec
 
@@ -56,8 +57,10 @@ def test_transparent_webm_slides_keep_the_alpha(tmp_path: Path) -> None:
     folder = tmp_path / "tiny" / "480p15_dark_transparent_webm"
     with Image.open(folder / "sections" / "01_one.png") as poster:
         assert poster.mode == "RGBA"
-        assert poster.getpixel((5, 5))[3] == 0  # background: see-through
-        assert poster.getpixel((427 - 125, 240))[3] == 255  # the square, 2 units left of centre
+        background, square = poster.getpixel((5, 5)), poster.getpixel((427 - 125, 240))
+        assert isinstance(background, tuple) and isinstance(square, tuple)
+        assert background[3] == 0  # background: see-through
+        assert square[3] == 255  # the square, 2 units left of centre
 
 
 def test_render_key_follows_every_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,9 +132,10 @@ def test_chapters_start_where_each_scene_starts_in_the_joined_video(course: tupl
     with av.open(str(folder / "course.mp4")) as container:
         chapters = container.chapters()
         fps = container.streams.video[0].average_rate
+    assert fps is not None
     assert [chapter["metadata"]["title"] for chapter in chapters] == ["Tiny a", "Tiny b"]
     first_frame_of_b = title_frames + len(parts[0])
-    starts = [chapter["start"] * chapter["time_base"] for chapter in chapters]
+    starts = [chapter["start"] * Fraction(chapter["time_base"] or 1) for chapter in chapters]
     # The title card opens the first chapter; MP4 keeps chapter times in milliseconds.
     assert starts[0] == 0
     assert abs(starts[1] - Fraction(first_frame_of_b) / fps) <= Fraction(1, 1000)
@@ -140,8 +144,8 @@ def test_chapters_start_where_each_scene_starts_in_the_joined_video(course: tupl
     assert np.array_equal(joined[first_frame_of_b], parts[1][0])
     assert np.array_equal(joined[-1], parts[1][-1])
 
-    record = json.loads((folder / "course.json").read_text())
-    assert [part["offset"] for part in record["parts"]] == [0, 3.0, float(Fraction(first_frame_of_b) / fps)]
+    record = CourseRecord.read(folder / "course.json")
+    assert [part.offset for part in record.parts] == [0, 3.0, float(Fraction(first_frame_of_b) / fps)]
     youtube = (folder / "chapters.txt").read_text().splitlines()
     assert youtube == ["0:00 Tiny a", f"0:{math.floor(first_frame_of_b / fps):02d} Tiny b"]
 

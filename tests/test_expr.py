@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_injection_attempts_execute_nothing(template: str, tmp_path: Path, monke
     marker = tmp_path / "pwned"
     ran: list[str] = []
 
-    def forbidden(name: str):  # type: ignore[no-untyped-def]
+    def forbidden(name: str) -> Callable[..., None]:
         def call(*args: object, **kwargs: object) -> None:
             ran.append(name)
             raise AssertionError(f"{name} was called on user text")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from types import ModuleType
 
 import pytest
 
@@ -18,9 +19,8 @@ import seminar_anim.visual
 TORCH_FREE_MODEL = {"graph", "expr", "listing", "manifest", "records", "layouts"}  # what the visual layer may read
 
 
-def modules(package: object) -> list[str]:
-    path = package.__path__
-    return sorted(f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(path))  # type: ignore[attr-defined]
+def modules(package: ModuleType) -> list[str]:
+    return sorted(f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__))
 
 
 def loaded_after(imports: str) -> set[str]:

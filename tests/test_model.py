@@ -91,6 +91,7 @@ def test_any_expression_matches_an_independent_pytorch_run(source: str, values: 
     output.backward()
     assert graph.node(graph.output).value == pytest.approx(output.item(), rel=1e-6)
     for name, tensor in leaves.items():
+        assert tensor.grad is not None
         assert graph.node(name).grad == pytest.approx(tensor.grad.item(), rel=1e-5, abs=1e-7)
     for node in graph.leaves:
         contributions = [edge.contribution for edge in graph.edges if edge.source == node.key]

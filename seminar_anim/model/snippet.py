@@ -95,8 +95,8 @@ def run_snippet(
     shown = "\n".join(code) + "\n"
     try:
         tree = ast.parse(shown, filename=filename)
-    except SyntaxError as error:
-        raise SnippetError(f"{filename}:{error.lineno}:{error.offset}: {error.msg}") from None
+    except SyntaxError as wrong:
+        raise SnippetError(f"{filename}:{wrong.lineno}:{wrong.offset}: {wrong.msg}") from None
     if not tree.body:
         raise SnippetError(f"{filename}: no statement to run")
     run = _Run(code, filename)
@@ -231,14 +231,14 @@ class _Run:
     def named_tensors(self) -> tuple[dict[str, TensorRecord], dict[int, StorageRecord]]:
         """Every tensor bound to a name (and every parameter of a bound module), with the storages they view."""
         found: dict[str, torch.Tensor] = {}
-        for name, value in self.namespace.items():
+        for name, value in list(self.namespace.items()):
             if name.startswith("__") or name in ("torch", "print"):
                 continue
             if isinstance(value, torch.Tensor):
                 found[name] = value
             elif isinstance(value, torch.nn.Module):
-                for parameter, tensor in value.named_parameters():
-                    found[f"{name}.{parameter}"] = tensor
+                for parameter, weights in value.named_parameters():
+                    found[f"{name}.{parameter}"] = weights
         tensors = {name: self.tensor_record(name, tensor) for name, tensor in found.items()}
         storages: dict[int, StorageRecord] = {}
         for tensor in (tensor for tensor in found.values() if _has_data(tensor)):
@@ -440,7 +440,7 @@ def _recording_backward(run: _Run) -> Iterator[None]:
         run.graphs.append(graph.record(_root_source(run), names))
         return result
 
-    torch.Tensor.backward = backward  # type: ignore[method-assign]
+    torch.Tensor.backward = backward  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

@@ -13,6 +13,7 @@ from seminar_anim import __version__
 from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.model.manifest import Manifest
+from seminar_anim.output.records import RenderRecord
 
 KEY_FILE = "render.json"
 # Manim's own cache ignores its config (a theme change would not re-render), so the key
@@ -81,24 +82,19 @@ def tool_versions() -> dict[str, str]:
 
 def stored_key(folder: Path, record_name: str = KEY_FILE) -> str | None:
     """The key recorded in `folder`, or None when there is none or it is unreadable."""
-    try:
-        record = json.loads((folder / record_name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    key = record.get("key") if isinstance(record, dict) else None
-    return key if isinstance(key, str) else None
+    return RenderRecord.stored_key(folder / record_name)
 
 
 def key_record(key: str, spec: SceneSpec, options: RenderOptions) -> str:
     """The render.json written beside a render: its key, and in words what made it."""
-    record = {
-        "key": key,
-        "scene": spec.name,
-        "quality": options.quality,
-        "format": options.format,
-        "transparent": options.transparent,
-        "theme": options.theme,
-        "seminar-anim": __version__,
-        "tools": tool_versions(),
-    }
-    return json.dumps(record, indent=2) + "\n"
+    record = RenderRecord(
+        key=key,
+        scene=spec.name,
+        quality=options.quality,
+        format=options.format,
+        transparent=options.transparent,
+        theme=options.theme,
+        version=__version__,
+        tools=tool_versions(),
+    )
+    return record.to_json()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from seminar_anim import __version__
 from seminar_anim.app.catalogue import SceneSpec
@@ -17,6 +15,7 @@ from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.output.cache import digest, package_digest, stored_key
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
+from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
@@ -120,7 +119,7 @@ def build_course(
         _write_thumbnail(pick.primary, title, options.theme, built / "thumbnail.png")
         parts = [("title card", None), *((spec.name, plan.primary) for spec, plan in zip(specs, plans, strict=True))]
         record = _record(key, title, options, parts, clips, offsets, chapters)
-        (built / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        record.write(built / RECORD)
         written = publish(built, folder, staging)
     if len(chapters) < 3:
         say(f"note: YouTube shows chapters only for 3 or more; this course has {len(chapters)}")
@@ -285,27 +284,27 @@ def _record(
     clips: list[Clip],
     offsets: list[int],
     chapters: list[Chapter],
-) -> dict[str, Any]:
+) -> CourseRecord:
     time_base = clips[0].time_base
-    return {
-        "key": key,
-        "title": title,
-        "quality": options.quality,
-        "theme": options.theme,
-        "duration": float((offsets[-1] + clips[-1].length) * time_base),
-        "time_base": str(time_base),
-        "parts": [
-            {
-                "name": name,
-                "video": None if source is None else str(source),
-                "offset": float(offset * time_base),
-                "offset_pts": offset,
-                "duration": float(clip.seconds),
-            }
+    return CourseRecord(
+        key=key,
+        title=title,
+        quality=options.quality,
+        theme=options.theme,
+        duration=float((offsets[-1] + clips[-1].length) * time_base),
+        time_base=str(time_base),
+        parts=[
+            CoursePart(
+                name=name,
+                video=None if source is None else str(source),
+                offset=float(offset * time_base),
+                offset_pts=offset,
+                duration=float(clip.seconds),
+            )
             for (name, source), clip, offset in zip(parts, clips, offsets, strict=True)
         ],
-        "chapters": [
-            {"title": chapter.title, "start": float(chapter.start * time_base), "end": float(chapter.end * time_base)}
+        chapters=[
+            CourseChapter(chapter.title, float(chapter.start * time_base), float(chapter.end * time_base))
             for chapter in chapters
         ],
-    }
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.output.cache import KEY_FILE, key_record, render_key, stored_key
-from seminar_anim.output.slides import SLIDES_INDEX, write_slides
+from seminar_anim.output.records import SectionEntry
+from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
 
 Progress = Callable[[str], None]
 TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
@@ -265,13 +265,13 @@ def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
         return
     sections = built / "sections"
     sections.mkdir()
-    entries = json.loads(index_files[0].read_text(encoding="utf-8"))
+    entries = SectionEntry.read_all(index_files[0])
     for number, entry in enumerate(entries, start=1):
-        source = index_files[0].parent / entry["video"]
-        target = f"{number:02d}_{entry['name']}{source.suffix}"
+        source = index_files[0].parent / entry.video
+        target = f"{number:02d}_{entry.name}{source.suffix}"
         shutil.move(source, sections / target)
-        entry["video"] = target
-    (sections / "sections.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+        entries[number - 1] = replace(entry, video=target)
+    SectionEntry.write_all(sections / SECTIONS_INDEX, entries)
 
 
 def _mp4_to_gif(source: Path, target: Path, theme: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from seminar_anim.output.records import SectionEntry, Slide, SlidesIndex
+
 SLIDES_INDEX = "slides.json"
+SECTIONS_INDEX = "sections.json"
 
 
 def last_frame(video: Path) -> Any:
@@ -34,31 +36,29 @@ def last_frame(video: Path) -> Any:
     return last.to_image()
 
 
-def write_slides(folder: Path, stem: str) -> list[dict[str, Any]]:
+def write_slides(folder: Path, stem: str) -> list[Slide]:
     """Write sections/NN_step.png for each clip listed in sections/sections.json, and slides.json.
 
     Clips and posters keep the paths relative to `folder`, so the folder can be moved
     into a deck's assets as a whole.
     """
     sections = folder / "sections"
-    index = sections / "sections.json"
+    index = sections / SECTIONS_INDEX
     if not index.exists():
-        raise RuntimeError(f"{folder} has no sections/sections.json to make slides from")
-    entries = json.loads(index.read_text(encoding="utf-8"))
+        raise RuntimeError(f"{folder} has no sections/{SECTIONS_INDEX} to make slides from")
     slides = []
-    for number, entry in enumerate(entries, start=1):
-        clip = sections / entry["video"]
+    for number, entry in enumerate(SectionEntry.read_all(index), start=1):
+        clip = sections / entry.video
         poster = clip.with_suffix(".png")
         last_frame(clip).save(poster)
         slides.append(
-            {
-                "step": number,
-                "name": entry["name"],
-                "clip": clip.relative_to(folder).as_posix(),
-                "poster": poster.relative_to(folder).as_posix(),
-                "duration": float(entry["duration"]),
-            }
+            Slide(
+                step=number,
+                name=entry.name,
+                clip=clip.relative_to(folder).as_posix(),
+                poster=poster.relative_to(folder).as_posix(),
+                duration=entry.duration,
+            )
         )
-    record = {"scene": stem, "slides": slides}
-    (folder / SLIDES_INDEX).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    SlidesIndex(stem, slides).write(folder / SLIDES_INDEX)
     return slides
