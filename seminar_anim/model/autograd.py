@@ -59,7 +59,7 @@ def exercise_lesson(values: dict[str, float] | None = None, device: torch.device
     return AutogradLesson(
         graph=graph,
         code=run.code,
-        leaf_lines={_assigned(statement.source): statement.lines[0] for statement in leaves},
+        leaf_lines={statement.assignment[0]: statement.lines[0] for statement in leaves},
         expr_line=run.line("forward"),
         backward_line=run.line("backward"),
         print_line=run.line("check"),
@@ -85,10 +85,6 @@ def with_leaf_values(source: str, values: dict[str, float]) -> str:
             "pass --expr to trace your own expression"
         )
     return "\n".join(lines) + "\n"
-
-
-def _assigned(statement: str) -> str:
-    return statement.split("=", 1)[0].strip()
 
 
 def autograd_lesson(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
 import torch
@@ -37,13 +36,8 @@ class StorageFacts:
         return self.run.listings
 
 
-def assigned_code(run: SnippetRun, mark: str, cell: int | None = None) -> tuple[str, str]:
-    """The name and the expression of the marked assignment: `c = a.reshape([2, 2])` -> c, a.reshape([2, 2])."""
-    return _assignment(run.at(mark, cell).source)
-
-
 def _view(run: SnippetRun, mark: str, storage: StorageLayout, ident: int, cell: int | None = None) -> ViewLayout:
-    name, code = assigned_code(run, mark, cell)
+    name, code = run.at(mark, cell).assignment
     return view_layout(name, code, run.tensor(name, mark, cell), storage, ident)
 
 
@@ -139,18 +133,12 @@ def indexing_lesson(device: torch.device | str = "cpu") -> IndexingFacts:
         marked = [statement for statement in run.cell_statements(cell) if "select" in statement.marks]
         views = []
         for statement in marked:
-            name, code = _assignment(statement.source)
+            name, code = statement.assignment
             views.append(view_layout(code, code, statement.tensors[name], layout, base.storage))
         selections.append(tuple(views))
         lines.append(tuple(statement.lines[0] - run.cells[cell].lines[0] for statement in marked))
     shape = run.tensor("x", "x", 1).shape
     return IndexingFacts(run, layouts[0], layouts[1], shape, (selections[0], selections[1]), (lines[0], lines[1]))
-
-
-def _assignment(source: str) -> tuple[str, str]:
-    node = ast.parse(source).body[0]
-    assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name), source
-    return node.targets[0].id, ast.get_source_segment(source, node.value) or ""
 
 
 def indexing_values(facts: IndexingFacts) -> dict[str, Value]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from seminar_anim.model.listing import Listing
@@ -140,6 +141,14 @@ class StatementRecord:
     calls: tuple[TensorRecord, ...]  # tensors its torch calls returned, named by the call ("t", "tensor")
     graphs: tuple[GraphRecord, ...]  # one for each .backward() it ran
     warnings: tuple[str, ...] = ()  # what it warned, as "UserWarning: ..."
+
+    @property
+    def assignment(self) -> tuple[str, str]:
+        """The name and the expression of a `name = expression` statement: c, a.reshape([2, 2])."""
+        node = ast.parse(self.source).body[0]
+        if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            raise ValueError(f"not an assignment to a name: {self.source!r}")
+        return node.targets[0].id, ast.get_source_segment(self.source, node.value) or ""
 
 
 @dataclass(frozen=True)
