@@ -135,17 +135,17 @@ def autograd_manifest(lesson: AutogradLesson) -> Manifest:
     )
 
 
-def graph_values(graph: TracedGraph, prefix: str = "") -> dict[str, Value]:
+def graph_values(graph: TracedGraph) -> dict[str, Value]:
     """A traced graph's numbers under the keys its drawing uses: node, node.grad, edge.local, ..."""
     values: dict[str, Value] = {}
     for node in graph.nodes:
-        values[f"{prefix}{node.key}"] = node.value
+        values[node.value_key] = node.value
         if node.kind == "op":
-            values[f"{prefix}{node.key}.grad_fn"] = node.torch_name
-        values[f"{prefix}{node.key}.grad"] = node.grad
+            values[f"{node.key}.grad_fn"] = node.torch_name
+        values[node.grad_key] = node.grad
     for edge in graph.edges:
-        values[f"{prefix}{edge.key}.local"] = edge.local
-        values[f"{prefix}{edge.key}.contribution"] = edge.contribution
+        values[edge.local_key] = edge.local
+        values[edge.contribution_key] = edge.contribution
     for index, path in enumerate(graph.paths):
-        values[f"{prefix}{graph.focus}.path{index + 1}"] = path.product
+        values[graph.path_key(index)] = path.product
     return values

@@ -24,6 +24,14 @@ class GraphNode:
     grad: float
     grad_repr: str  # repr(tensor.grad) exactly as PyTorch prints it
 
+    @property
+    def value_key(self) -> str:
+        return self.key
+
+    @property
+    def grad_key(self) -> str:
+        return f"{self.key}.grad"
+
 
 @dataclass(frozen=True)
 class GraphEdge:
@@ -38,6 +46,14 @@ class GraphEdge:
     @property
     def key(self) -> str:
         return f"{self.source}->{self.target}[{self.slot}]"
+
+    @property
+    def local_key(self) -> str:
+        return f"{self.key}.local"
+
+    @property
+    def contribution_key(self) -> str:
+        return f"{self.key}.contribution"
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,10 @@ class TracedGraph:
     torch_version: str
     focus: str = ""  # the leaf whose chain rule is spelled out
     paths: tuple[ChainPath, ...] = ()
+
+    def path_key(self, index: int) -> str:
+        """The key of the product along chain-rule path `index` (0-based)."""
+        return f"{self.focus}.path{index + 1}"
 
     def node(self, key: str) -> GraphNode:
         for node in self.nodes:

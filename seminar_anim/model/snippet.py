@@ -14,7 +14,9 @@ import builtins
 import io
 import os
 import re
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -81,12 +83,14 @@ def run_snippet(
     device: torch.device | str = "cpu",
     filename: str = "<lesson>",
     cwd: Path | None = None,
+    timeout: float | None = None,
 ) -> SnippetRun:
     """Run `source` statement by statement on `device` and record every statement.
 
     On a device other than the CPU the tensors are made there: `torch.set_default_device`
     is then the shown code's first line, so the frame says so. An exception ends the run;
-    its last line, as Python prints it, is the failing statement's `error`.
+    its last line, as Python prints it, is the failing statement's `error`. A run still going
+    after `timeout` seconds is stopped with a SnippetError.
     """
     where = torch.device(device)
     if where.type != "cpu":
@@ -102,7 +106,7 @@ def run_snippet(
     run = _Run(code, filename)
     statements: list[StatementRecord] = []
     error: str | None = None
-    with _working_directory(cwd), _default_device(where):
+    with _working_directory(cwd), _default_device(where), _time_limit(timeout, filename, run):
         for index, node in enumerate(tree.body):
             first, _last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             cell = next(number for number, span in enumerate(cells) if span.lines[0] <= first <= span.lines[1])
@@ -121,6 +125,35 @@ def run_snippet(
         error=error,
         marks=marks,
     )
+
+
+class _OutOfTime(BaseException):
+    """Raised into the running code when its time is up; a BaseException, so `except Exception` lets it by."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None, filename: str, run: _Run) -> Iterator[None]:
+    """Stop the code after `seconds` of wall time (in the main thread, where signals arrive)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        line = run.line + 1
+        raise SnippetError(
+            f"{filename}:{line}: still running after {seconds:g} s; seminar-anim stops a snippet at {seconds:g} s "
+            "(make it do less, e.g. smaller tensors or fewer loop passes)"
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -159,6 +192,7 @@ class _Run:
         self.arguments: tuple[str, ...] = ()
         self.results = _Results()
         self.in_backward = False
+        self.line = 0  # the first line of the statement running now, 0-based
         # Every storage seen is held until the run ends, so no new storage can reuse its address
         # and be taken for it.
         self.kept: list[Any] = []
@@ -167,6 +201,7 @@ class _Run:
         self, index: int, node: ast.stmt, cell: int, ends_cell: bool, marks: tuple[tuple[str, int], ...]
     ) -> StatementRecord:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        self.line = first
         self.printed, self.graphs = [], []
         self.results.calls = []
         self.arguments = _print_arguments(node, "\n".join(self.code))
@@ -184,9 +219,8 @@ class _Run:
                 else:
                     module = ast.Module(body=[node], type_ignores=[])
                     exec(compile(module, self.filename, "exec"), self.namespace)
-        except Exception as raised:
+        except (Exception, SystemExit) as raised:  # SystemExit: the code called exit(); it ends the run
             error = traceback.format_exception_only(type(raised), raised)[-1].strip()
-            caught = []
         calls = tuple(self.tensor_record(name, tensor) for name, tensor in self.results.calls[:MAX_CALLS])
         tensors, storages = self.named_tensors()
         objects = self.named_objects()
@@ -473,12 +507,23 @@ class _GraphRecorder:
         with torch.no_grad():
             for node in self.order:
                 if type(node).__name__ != "AccumulateGrad":
-                    _, _, value = made[node]
-                    # The node applied to an upstream gradient of ones: its local derivatives.
-                    local = node(torch.ones_like(value))
-                    self.locals[node] = (local,) if isinstance(local, torch.Tensor) else tuple(local)
+                    self.locals[node] = self._locals(node)
         for node in self.order:
             node.register_prehook(self._hook(node))
+
+    def _locals(self, node: Any) -> tuple[Any, ...]:
+        """The node applied to an upstream gradient of ones: its local derivative for each input.
+
+        A node PyTorch cannot apply so (or one made outside the run) gets NaN, drawn as such."""
+        unknown = tuple(torch.tensor(float("nan")) for _ in node.next_functions)
+        if node not in self.made:
+            return unknown
+        try:
+            local = node(torch.ones_like(self.made[node][2]))
+        except RuntimeError:
+            return unknown
+        found = (local,) if isinstance(local, torch.Tensor) else tuple(local)
+        return tuple(torch.tensor(float("nan")) if part is None else part for part in found)
 
     def _walk(self, node: Any, seen: set[int]) -> None:
         if node is None or id(node) in seen:
@@ -515,7 +560,7 @@ class _GraphRecorder:
             grad = self.grads.get(node, 0.0)
             nodes.append(GraphNodeRecord(ident[id(node)], name, "leaf", "", (), value, grad, repr(leaf.grad)))
         for node in ops:
-            function, arguments, result = self.made[node]
+            function, arguments, result = self.made.get(node, ("", (), torch.tensor(float("nan"))))
             number = ident[id(node)]
             grad = self.grads.get(node, 0.0)
             value = float(result.detach().sum())
@@ -524,7 +569,7 @@ class _GraphRecorder:
             )
             # Each entry of next_functions is one tensor argument of the call, in order.
             tensor_slots = [slot for slot, argument in enumerate(arguments) if argument is None]
-            for index, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=True)):
+            for index, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=False)):
                 if source is not None:
                     slot = tensor_slots[index] if len(tensor_slots) == len(node.next_functions) else index
                     edges.append(GraphEdgeRecord(ident[id(source)], number, slot, float(local.sum())))

@@ -159,7 +159,7 @@ class CodeGraphScene(LectureScene):
                 self.play(view.light_edge(edge))
                 upstream = view.nodes[edge.edge.target].grad
                 product = ValueLabel(
-                    f"{view.prefix}{edge.edge.key}.contribution",
+                    edge.edge.contribution_key,
                     edge.edge.contribution,
                     self.theme.backward,
                     STRIP_SIZE,

@@ -48,7 +48,7 @@ class NodeView(VGroup):
     """One node: a leaf's circle with its name, or an operation's box with PyTorch's node name;
     the forward value and the gradient sit below it."""
 
-    def __init__(self, node: GraphNode, theme: Theme, prefix: str = "", **kwargs: Any) -> None:
+    def __init__(self, node: GraphNode, theme: Theme, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.node = node
         if node.kind == "leaf":
@@ -69,8 +69,8 @@ class NodeView(VGroup):
             )
         self.shape.set_fill(theme.background, opacity=1)
         self.symbol.move_to(self.shape)
-        self.value = ValueLabel(f"{prefix}{node.key}", node.value, theme.forward, VALUE_SIZE, theme.background)
-        self.grad = ValueLabel(f"{prefix}{node.key}.grad", node.grad, theme.backward, VALUE_SIZE, theme.background)
+        self.value = ValueLabel(node.value_key, node.value, theme.forward, VALUE_SIZE, theme.background)
+        self.grad = ValueLabel(node.grad_key, node.grad, theme.backward, VALUE_SIZE, theme.background)
         self.value.next_to(self.shape, DOWN, buff=0.06)
         self.grad.next_to(self.value, DOWN, buff=0.07)
         self.add(self.shape, self.symbol)
@@ -113,7 +113,6 @@ class EdgeView(VGroup):
         scale: float,
         theme: Theme,
         twin: bool = False,
-        prefix: str = "",
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -133,9 +132,7 @@ class EdgeView(VGroup):
             )
         else:
             self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
-        self.local = ValueLabel(
-            f"{prefix}{edge.key}.local", edge.local, theme.local, VALUE_SIZE * scale, theme.background
-        )
+        self.local = ValueLabel(edge.local_key, edge.local, theme.local, VALUE_SIZE * scale, theme.background)
         self.local.move_to(self.arrow.point_from_proportion(0.5))
         # Numbers stay above the lines, whatever an animation brings to the front.
         self.arrow.set_z_index(0)
@@ -146,13 +143,11 @@ class EdgeView(VGroup):
 class GraphView(VGroup):
     """All nodes and edges of a traced graph, laid out inside `area` from the graph's shape."""
 
-    def __init__(self, graph: TracedGraph, theme: Theme, area: Box, prefix: str = "", **kwargs: Any) -> None:
-        """`prefix` starts every label's manifest key, for a scene that draws two graphs."""
+    def __init__(self, graph: TracedGraph, theme: Theme, area: Box, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.graph = graph
         self.theme = theme
-        self.prefix = prefix
-        self.nodes = {node.key: NodeView(node, theme, prefix) for node in graph.nodes}
+        self.nodes = {node.key: NodeView(node, theme) for node in graph.nodes}
         self.columns = columns(graph)
         widths = {key: view.block_width for key, view in self.nodes.items()}
         row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
@@ -185,7 +180,7 @@ class GraphView(VGroup):
             bend = -4 * math.atan(2 * SKIP_CLEARANCE * self.scale_factor / chord)
         else:
             bend = 0.0
-        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1, prefix=self.prefix)
+        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
