@@ -89,7 +89,7 @@ def test_printed_code_keeps_the_meaning_of_the_parentheses() -> None:
         ("", "empty"),
         ("f * x", "'f' is taken by the code shown"),
         ("torch + x", "'torch' is taken by the code shown"),
-        ("x*" * 13 + "x", "13 operations; at most 12"),
+        ("x*" * 25 + "x", "25 operations; at most 24"),
         ("x + " * 150 + "x", "at most 200"),
     ],
 )

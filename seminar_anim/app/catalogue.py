@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from seminar_anim.app.options import LessonOptions
@@ -21,6 +22,7 @@ class SceneSpec:
     scene: str  # "module:Class"
     takes_expression: bool = False
     title: str = ""  # the chapter title in the course video; by default the name, capitalised
+    source: str = ""  # a user's file, for a snippet scene: its facts function takes the path
 
     @property
     def chapter(self) -> str:
@@ -28,7 +30,10 @@ class SceneSpec:
 
     def compute(self, lesson: LessonOptions) -> tuple[Any, Manifest]:
         """Run the scene's model: the facts it draws and their manifest."""
-        facts, manifest = _load(self.facts)(device=lesson.device, expr=lesson.expr, at=lesson.at)
+        compute = _load(self.facts)
+        if self.source:
+            return compute(self.source, device=lesson.device)
+        facts, manifest = compute(device=lesson.device, expr=lesson.expr, at=lesson.at)
         return facts, manifest
 
     def load_scene(self) -> Any:
@@ -144,7 +149,27 @@ SCENES: tuple[SceneSpec, ...] = (
 
 
 def find_scene(name: str) -> SceneSpec:
+    """A built-in scene by name, or a user's Python file by its path (anything ending in .py)."""
+    if name.endswith(".py"):
+        return snippet_spec(Path(name))
     for spec in SCENES:
         if spec.name == name:
             return spec
-    raise UnknownSceneError(f"unknown scene {name!r}; the scenes are: {', '.join(s.name for s in SCENES)}")
+    raise UnknownSceneError(
+        f"unknown scene {name!r}; the scenes are: {', '.join(s.name for s in SCENES)}, or give a path to a .py file"
+    )
+
+
+def snippet_spec(path: Path) -> SceneSpec:
+    """A user's file as a scene: named after the file, its code run by the snippet engine."""
+    from seminar_anim.model.user import read_snippet, scene_name
+
+    read_snippet(path)  # not found, not UTF-8, too long: one line now, before anything renders
+    return SceneSpec(
+        name=scene_name(path),
+        title=path.name,
+        description=f"your code: {path}",
+        facts="seminar_anim.model.user:snippet_facts",
+        scene="seminar_anim.scenes.snippet:SnippetScene",
+        source=str(path.resolve()),
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from seminar_anim.errors import ExpressionError
 
 FUNCTIONS: tuple[str, ...] = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
-MAX_OP_NODES = 12
+MAX_OP_NODES = 24
 MAX_EXPRESSION_CHARS = 200
 # Names the generated code uses itself, so a variable may not take them.
 RESERVED_NAMES = {"f": "f is the output", "torch": "the module", "print": "the print call"}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seminar_anim.model.expr import ExpressionError
 
-MAX_COLUMNS = 5
-MAX_PER_COLUMN = 4
-MAX_PATHS = 4
+MAX_COLUMNS = 9  # 8 operations deep: what fits the whole frame's width legibly
+MAX_PER_COLUMN = 6
+MAX_PATHS = 6  # chain-rule paths to the variable whose gradient is spelled out
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,13 @@ class TracedGraph:
     torch_version: str
     focus: str = ""  # the leaf whose chain rule is spelled out
     paths: tuple[ChainPath, ...] = ()
+
+    def with_prefix(self, prefix: str) -> TracedGraph:
+        """The same graph with every node key (and so every manifest key) starting with `prefix`."""
+        nodes = tuple(replace(node, key=prefix + node.key) for node in self.nodes)
+        edges = tuple(replace(edge, source=prefix + edge.source, target=prefix + edge.target) for edge in self.edges)
+        focus = prefix + self.focus if self.focus else ""
+        return replace(self, nodes=nodes, edges=edges, output=prefix + self.output, focus=focus)
 
     def path_key(self, index: int) -> str:
         """The key of the product along chain-rule path `index` (0-based)."""

@@ -18,6 +18,10 @@ class Manifest:
     prints: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # what the viewer should know about how the values were made
     code: str = ""  # the lesson's code exactly as shown and run (with torch imported)
+    # A user's snippet also records its steps (see the README's "manifest of a snippet").
+    error: str | None = None  # the last line of the exception the code raised, if it raised one
+    steps: tuple[dict[str, object], ...] = ()
+    graph: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -29,6 +33,7 @@ class Manifest:
             "prints": list(self.prints),
             "notes": list(self.notes),
             "code": self.code,
+            **({"error": self.error, "steps": list(self.steps), "graph": self.graph} if self.steps else {}),
         }
 
     def to_json(self) -> str:

@@ -94,7 +94,9 @@ class GraphNodeRecord:
     name: str  # grad_fn's type name, or the leaf's variable name
     kind: str  # "op" or "leaf"
     function: str  # the torch function or operator that made it ("mul", "log", "pow", "rsub"), "" for a leaf
-    arguments: tuple[float | None, ...]  # the call's arguments in order: a plain number, or None for a tensor
+    # The call's arguments in order: None for an input node, the name of a named tensor that
+    # carries no gradient, else a plain number.
+    arguments: tuple[float | str | None, ...]
     value: float
     grad: float  # the gradient that flowed into it in this backward pass
     grad_repr: str  # repr of the tensor's .grad after the pass, as PyTorch prints it

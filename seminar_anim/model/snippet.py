@@ -409,10 +409,17 @@ def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(position))
 
 
-def _argument(part: object) -> float | None:
-    """A call's argument as a graph node keeps it: a plain number, or None for a tensor (an input node)."""
+def _argument(part: object, names: dict[int, str]) -> float | str | None:
+    """A call's argument as a graph node keeps it: None for a tensor that carries a gradient (an
+    input node), the name of a named tensor that does not, else its number (NaN when not one)."""
+    if isinstance(part, torch.Tensor):
+        if part.requires_grad:
+            return None
+        if id(part) in names:
+            return names[id(part)]
+        return float(part.detach().reshape(-1)[0]) if part.numel() == 1 else float("nan")
     if isinstance(part, bool) or not isinstance(part, int | float):
-        return None
+        return float("nan")
     return float(part)
 
 
@@ -425,7 +432,7 @@ class _Results(TorchFunctionMode):
 
     def __init__(self) -> None:
         super().__init__()
-        self.made: dict[Any, tuple[str, tuple[float | None, ...], torch.Tensor]] = {}
+        self.made: dict[Any, tuple[str, tuple[Any, ...], torch.Tensor]] = {}
         self.calls: list[tuple[str, torch.Tensor]] = []  # tensors the statement's own calls returned
         self.depth = 0
 
@@ -447,9 +454,8 @@ class _Results(TorchFunctionMode):
         if self.depth == 0 and isinstance(result, torch.Tensor):
             self.calls.append((getattr(func, "__name__", str(func)).strip("_"), result))
         if isinstance(result, torch.Tensor) and result.grad_fn is not None and result.grad_fn not in self.made:
-            arguments = tuple(_argument(part) for part in args)
             name = getattr(func, "__name__", str(func)).strip("_")
-            self.made[result.grad_fn] = (name, arguments, result)
+            self.made[result.grad_fn] = (name, tuple(args), result)
         return result
 
 
@@ -495,9 +501,7 @@ def _root_source(run: _Run) -> str:
 class _GraphRecorder:
     """The graph under `output`, walked before backward frees it, with a hook on every node for its gradient."""
 
-    def __init__(
-        self, output: torch.Tensor, made: dict[Any, tuple[str, tuple[float | None, ...], torch.Tensor]]
-    ) -> None:
+    def __init__(self, output: torch.Tensor, made: dict[Any, tuple[str, tuple[Any, ...], torch.Tensor]]) -> None:
         self.order: list[Any] = []  # autograd nodes, inputs first
         self.grads: dict[Any, float] = {}
         self.locals: dict[Any, tuple[Any, ...]] = {}
@@ -560,7 +564,8 @@ class _GraphRecorder:
             grad = self.grads.get(node, 0.0)
             nodes.append(GraphNodeRecord(ident[id(node)], name, "leaf", "", (), value, grad, repr(leaf.grad)))
         for node in ops:
-            function, arguments, result = self.made.get(node, ("", (), torch.tensor(float("nan"))))
+            function, raw, result = self.made.get(node, ("", (), torch.tensor(float("nan"))))
+            arguments = tuple(_argument(part, by_id) for part in raw)
             number = ident[id(node)]
             grad = self.grads.get(node, 0.0)
             value = float(result.detach().sum())
@@ -568,7 +573,7 @@ class _GraphRecorder:
                 GraphNodeRecord(number, type(node).__name__, "op", function, arguments, value, grad, repr(result.grad))
             )
             # Each entry of next_functions is one tensor argument of the call, in order.
-            tensor_slots = [slot for slot, argument in enumerate(arguments) if argument is None]
+            tensor_slots = [slot for slot, part in enumerate(raw) if isinstance(part, torch.Tensor)]
             for index, ((source, _), local) in enumerate(zip(node.next_functions, self.locals[node], strict=False)):
                 if source is not None:
                     slot = tensor_slots[index] if len(tensor_slots) == len(node.next_functions) else index

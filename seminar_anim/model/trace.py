@@ -317,12 +317,7 @@ def recorded_graph(
                 )
             )
             continue
-        parts = [
-            trees[inputs[node.ident][slot]]
-            if argument is None and slot in inputs.get(node.ident, {})
-            else Num(float("nan") if argument is None else argument)
-            for slot, argument in enumerate(node.arguments)
-        ]
+        parts = [_argument_tree(node, slot, inputs, trees) for slot in range(len(node.arguments))]
         tree, label = _recorded_tree(node.function, parts)
         trees[node.ident] = tree
         nodes.append(
@@ -365,6 +360,15 @@ def recorded_graph(
         for path in chain_paths(graph, graph.focus)
     )
     return replace(graph, paths=paths)
+
+
+def _argument_tree(node: GraphNodeRecord, slot: int, inputs: dict[int, dict[int, int]], trees: dict[int, Expr]) -> Expr:
+    """What fills argument `slot` of a recorded call: an input node's expression, a name, or a number."""
+    argument = node.arguments[slot]
+    if argument is None:
+        source = inputs.get(node.ident, {}).get(slot)
+        return trees[source] if source is not None else Num(float("nan"))
+    return Var(argument) if isinstance(argument, str) else Num(argument)
 
 
 def _node(record: GraphRecord, ident: int) -> GraphNodeRecord:

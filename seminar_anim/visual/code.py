@@ -6,7 +6,21 @@ import itertools
 import textwrap
 from typing import Any
 
-from manim import DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, RoundedRectangle, Text, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    AnimationGroup,
+    Dot,
+    FadeIn,
+    FadeOut,
+    RoundedRectangle,
+    Text,
+    VGroup,
+    VMobject,
+)
 
 from seminar_anim.visual.labels import code_text, plain_text
 from seminar_anim.visual.layout import Box
@@ -34,9 +48,12 @@ class CodePanel(VGroup):
             number = code_text(str(index + 1), theme, CODE_SIZE, theme.muted)
             number.move_to((digits, -index * pitch, 0.0), aligned_edge=RIGHT)
             body = text.lstrip(" ")
-            line = code_text(body, theme, CODE_SIZE)
-            line.move_to((digits + NUMBER_GAP + cell * (len(text) - len(body)), 0.0, 0.0), aligned_edge=LEFT)
-            line.align_to(number, DOWN)
+            left = digits + NUMBER_GAP + cell * (len(text) - len(body))
+            if body.strip():
+                line: VMobject = code_text(body, theme, CODE_SIZE)
+                line.move_to((left, 0.0, 0.0), aligned_edge=LEFT).align_to(number, DOWN)
+            else:  # a blank line draws nothing: an invisible point keeps its place
+                line = Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0)
             self.lines.add(line)
             rows.add(VGroup(number, line))
         inner = box.width - 2 * PAD
@@ -72,6 +89,37 @@ class CodePanel(VGroup):
         """Move the highlight bar onto line `index` (0-based)."""
         target = self.bar.copy().set_fill(opacity=1).set_y(self.lines[index].get_y())
         return self.bar.animate.become(target).build()
+
+
+class ScrollingCodePanel(CodePanel):
+    """A code panel for a file longer than its box: it shows `capacity` lines and scrolls so the
+    highlighted line is always in view, the lines that scroll out fading away."""
+
+    def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
+        super().__init__(lines, theme, box, **kwargs)
+        self.rows = VGroup(*self.submobjects[-1])
+        pitch = self._pitch()
+        self.capacity = max(1, min(len(lines), int((box.height - 2 * PAD) / pitch)))
+        self.top = 0  # the first line in view
+        if self.capacity < len(lines):
+            self.background.stretch_to_fit_height(self.capacity * pitch + 2 * PAD - LINE_GAP)
+            self.background.move_to((self.background.get_x(), box.top - self.background.height / 2, 0.0))
+            self._show(self.rows, 0)
+
+    def _show(self, rows: VGroup, top: int) -> None:
+        for index, row in enumerate(rows):
+            row.set_opacity(1.0 if top <= index < top + self.capacity else 0.0)
+
+    def highlight(self, index: int) -> Animation:
+        if self.capacity >= len(self.lines) or self.top <= index < self.top + self.capacity:
+            return super().highlight(index)
+        # Scroll so the line sits a third of the way down the window (or as far as the end allows).
+        top = max(0, min(index - self.capacity // 3, len(self.lines) - self.capacity))
+        target = self.rows.copy().shift((top - self.top) * self._pitch() * UP)
+        self._show(target, top)
+        self.top = top
+        bar = self.bar.copy().set_fill(opacity=1).set_y(target[index].get_y())
+        return AnimationGroup(self.rows.animate.become(target).build(), self.bar.animate.become(bar).build())
 
 
 class OutputPanel(VGroup):

@@ -14,6 +14,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
     Mobject,
     SurroundingRectangle,
     Text,
@@ -33,6 +34,8 @@ from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
+WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.35, top=2.75)  # a big graph's, while the code steps aside
+MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
 STRIP_Y = -3.05
 LEGEND_BOTTOM = -3.45
 STORAGE_LEFT = GRAPH_AREA.left + 0.9  # a storage block's cells, leaving room for its "byte offset" caption
@@ -47,6 +50,7 @@ class CodeGraphScene(LectureScene):
     def setup(self) -> None:
         super().setup()
         self.strip = VGroup()
+        self.strip_area = GRAPH_AREA  # where the calculation line is centred, as wide as the graph
         self._printed: dict[int, int] = {}  # prints shown so far, per listing
 
     def panels(self, code: tuple[str, ...], bottom: float = LEGEND_TOP) -> tuple[CodePanel, OutputPanel]:
@@ -112,9 +116,10 @@ class CodeGraphScene(LectureScene):
     def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
         """Replace the calculation line; parts listed in `sources` fly in from those mobjects."""
         row = VGroup(*parts).arrange(RIGHT, buff=0.18)
-        if row.width > GRAPH_AREA.width - 0.2:
-            row.scale_to_fit_width(GRAPH_AREA.width - 0.2)
-        row.move_to((GRAPH_AREA.centre_x, STRIP_Y, 0.0))
+        area = self.strip_area
+        if row.width > area.width - 0.2:
+            row.scale_to_fit_width(area.width - 0.2)
+        row.move_to((area.centre_x, STRIP_Y, 0.0))
         sources = sources or {}
         arrivals = [
             TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)
@@ -123,6 +128,38 @@ class CodeGraphScene(LectureScene):
         self.play(FadeOut(self.strip), AnimationGroup(*arrivals, lag_ratio=0.25))
         self.strip = row
         return row
+
+    def graph_view(self, graph: TracedGraph) -> GraphView:
+        """The graph right of the code, or across the whole frame when it is too big to read there."""
+        view = GraphView(graph, self.theme, (GRAPH_AREA, WIDE_AREA))
+        self.strip_area = view.area
+        return view
+
+    def chain_rule_line(self, view: GraphView, output: str) -> None:
+        """d output/d focus as the sum over paths of the products of the edges' local derivatives;
+        with more numbers than fit one line, each path shows its product instead."""
+        graph = view.graph
+        parts: list[VMobject] = [self.derivative(graph, graph.focus, output), self.symbol("=")]
+        sources: dict[int, VMobject] = {}
+        factors = sum(len(path.edges) for path in graph.paths)
+        for number, path in enumerate(graph.paths):
+            if number:
+                parts.append(self.symbol("+"))
+            if factors > MAX_FACTORS:
+                parts.append(ValueLabel(graph.path_key(number), path.product, self.theme.local, STRIP_SIZE))
+                continue
+            for position, index in enumerate(path.edges):
+                if position:
+                    parts.append(self.symbol("dot"))
+                sources[len(parts)] = view.edges[index].local
+                parts.append(self.number(view.edges[index].local, self.theme.local))
+        parts.append(self.symbol("="))
+        focus = view.nodes[graph.focus].grad
+        sources[len(parts)] = focus
+        parts.append(self.number(focus))
+        lit = sorted({index for path in graph.paths for index in path.edges})
+        self.play(*(Indicate(view.edges[index].local, color=self.theme.local) for index in lit))
+        self.show_strip(*parts, sources=sources)
 
     def symbol(self, typst: str) -> VMobject:
         return math_text(typst, self.theme.text, STRIP_SIZE)

@@ -42,6 +42,10 @@ TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
 TWIN_SPREAD = 0.1  # how far apart twin arcs arrive
 NAME_MATH_SIZE = 28
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
+COMPACT_LABEL_MARGIN = 0.3
+# The smallest label, a node's "Backward0" (NAME_SIZE), stays at least 14 px tall at 1080p when
+# the graph is drawn at this scale or larger.
+MIN_SCALE = 0.65
 
 
 class NodeView(VGroup):
@@ -113,6 +117,7 @@ class EdgeView(VGroup):
         scale: float,
         theme: Theme,
         twin: bool = False,
+        label_x: float | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -133,7 +138,7 @@ class EdgeView(VGroup):
         else:
             self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
         self.local = ValueLabel(edge.local_key, edge.local, theme.local, VALUE_SIZE * scale, theme.background)
-        self.local.move_to(self.arrow.point_from_proportion(0.5))
+        self.local.move_to(self.arrow.point_from_proportion(_proportion_at(self.arrow, label_x)))
         # Numbers stay above the lines, whatever an animation brings to the front.
         self.arrow.set_z_index(0)
         self.local.set_z_index(2)
@@ -143,8 +148,11 @@ class EdgeView(VGroup):
 class GraphView(VGroup):
     """All nodes and edges of a traced graph, laid out inside `area` from the graph's shape."""
 
-    def __init__(self, graph: TracedGraph, theme: Theme, area: Box, **kwargs: Any) -> None:
+    def __init__(self, graph: TracedGraph, theme: Theme, area: Box | tuple[Box, ...], **kwargs: Any) -> None:
+        """Laid out in `area`, or in the first of several areas where its smallest label stays
+        legible (MIN_SCALE), else the last: a scene passes the wider areas after the usual one."""
         super().__init__(**kwargs)
+        areas = area if isinstance(area, tuple) else (area,)
         self.graph = graph
         self.theme = theme
         self.nodes = {node.key: NodeView(node, theme) for node in graph.nodes}
@@ -153,9 +161,17 @@ class GraphView(VGroup):
         row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
         # Columns sit far enough apart for the widest local derivative to sit on its edge.
         widest = max((ValueLabel("", edge.local, theme.local, VALUE_SIZE).width for edge in graph.edges), default=0.0)
-        gap = max(EDGE_GAP, widest + EDGE_LABEL_MARGIN)
+        # A deep graph packs its columns closer: its labels keep a smaller margin on their edge.
+        margin = EDGE_LABEL_MARGIN if max(self.columns.values()) < 5 else COMPACT_LABEL_MARGIN
+        gap = max(EDGE_GAP, widest + margin)
+        self.gap = gap
         _, width, height = graph_positions(graph, widths, row_height, gap)
         # Shrink what does not fit, grow a small graph a little; spread rows over spare height.
+        fits = [
+            candidate for candidate in areas if min(candidate.width / width, candidate.height / height) >= MIN_SCALE
+        ]
+        area = fits[0] if fits else areas[-1]
+        self.area = area
         self.scale_factor = min(MAX_ZOOM, area.width / width, area.height / height)
         room = min(area.height / self.scale_factor, height * 1.6)
         positions, _, _ = graph_positions(graph, widths, row_height, gap, height=room)
@@ -180,7 +196,10 @@ class GraphView(VGroup):
             bend = -4 * math.atan(2 * SKIP_CLEARANCE * self.scale_factor / chord)
         else:
             bend = 0.0
-        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1)
+        # A label on an edge that skips columns sits in the gap before its target, clear of the
+        # nodes the edge passes over.
+        label_x = end.shape.get_left()[0] - 0.45 * self.gap * self.scale_factor if span > 1 else None
+        return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1, label_x=label_x)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
@@ -235,3 +254,11 @@ class GraphView(VGroup):
         shape = self.nodes[key].shape
         label = math_text(symbol, self.theme.text, NAME_MATH_SIZE * min(self.scale_factor, 1.0))
         return label.next_to(shape, UP, buff=0.1).set_z_index(2)
+
+
+def _proportion_at(arrow: VMobject, x: float | None) -> float:
+    """How far along `arrow` its label sits: halfway, or where the arrow reaches `x`."""
+    if x is None:
+        return 0.5
+    proportions = np.linspace(0.5, 0.95, 19)
+    return float(min(proportions, key=lambda share: abs(arrow.point_from_proportion(share)[0] - x)))

@@ -35,31 +35,49 @@ class MemoryBlock(VGroup):
     """
 
     def __init__(
-        self, layout: StorageLayout, theme: Theme, title: str, cell_width: float = CELL_WIDTH, **kwargs: Any
+        self,
+        layout: StorageLayout,
+        theme: Theme,
+        title: str,
+        cell_width: float = CELL_WIDTH,
+        max_cells: int | None = None,
+        color: str | None = None,
+        **kwargs: Any,
     ) -> None:
+        """With `max_cells`, a longer storage shows its first cells and a last cell of dots:
+        every element past them is drawn there (`cell(i)` answers it)."""
         super().__init__(**kwargs)
         self.layout = layout
         self.theme = theme
         self.cells = VGroup()
         self.values: list[ValueLabel] = []
         self.offsets: list[ValueLabel] = []
-        for index, (value, offset) in enumerate(zip(layout.values, layout.offsets, strict=True)):
-            cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=theme.storage, stroke_width=2)
+        shown = len(layout.values) if max_cells is None or len(layout.values) <= max_cells else max_cells - 1
+        for index, (value, offset) in enumerate(zip(layout.values[:shown], layout.offsets[:shown], strict=True)):
+            cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
             cell.set_fill(theme.panel, opacity=1).move_to((index * cell_width, 0.0, 0.0))
             number = ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE).move_to(cell)
+            if number.width > cell_width * 0.9:
+                number.scale_to_fit_width(cell_width * 0.9)
             byte = ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4)
             byte.next_to(cell, DOWN, buff=0.1)
             self.cells.add(cell)
             self.values.append(number)
             self.offsets.append(byte)
+        self.elided = VGroup()
+        if shown < len(layout.values):
+            more = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
+            more.set_fill(theme.panel, opacity=1).next_to(self.cells, RIGHT, buff=0)
+            self.cells.add(more)
+            self.elided.add(more, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(more))
         self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(self.cells, UP, buff=0.15)
         self.title.align_to(self.cells, LEFT)
         self.offset_caption = plain_text("byte offset", theme.muted, SMALL_SIZE)
         self.offset_caption.next_to(VGroup(*self.offsets), LEFT, buff=0.2)
-        self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption)
+        self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption, self.elided)
 
     def cell(self, index: int) -> VMobject:
-        return self.cells[index]
+        return self.cells[min(index, len(self.cells) - 1)]
 
     def without_values(self) -> VGroup:
         """Everything but the numbers in the cells: for filling an empty block."""

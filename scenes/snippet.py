@@ -1,0 +1,214 @@
+"""snippet: a lecturer's own PyTorch file, step by step: its code, its prints, its tensors' memory, its graph."""
+
+import math
+import re
+
+from manim import *
+
+from seminar_anim.model.expr import typst_name
+from seminar_anim.model.graph import TracedGraph
+from seminar_anim.model.layouts import GridRecord, ViewLayout
+from seminar_anim.model.records import StatementRecord
+from seminar_anim.model.user import MemoryState, SnippetFacts, SnippetStep
+from seminar_anim.visual.code import OutputPanel, ScrollingCodePanel
+from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.graph import GraphView
+from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.layout import Box
+from seminar_anim.visual.memory import CELL_WIDTH, MemoryBlock, StridedView
+from seminar_anim.visual.tensor import TensorGrid
+from seminar_anim.visual.theme import SMALL_SIZE
+
+MAX_BLOCKS = 2  # storages on screen at once; the least recently used leaves
+MAX_CELLS = 8  # cells of a storage drawn; past them one cell of dots stands for the rest
+MAX_GRID = 24  # elements of a tensor drawn as a grid; a larger one shows its facts only
+MAX_LINKS = 12  # grid cells joined to their storage cell by a line
+BLOCK_PITCH = 1.45
+FOCUS_TOP = GRAPH_AREA.top - MAX_BLOCKS * BLOCK_PITCH - 0.1
+SNIPPET_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.6, CODE_BOX.top)
+
+
+class SnippetScene(CodeGraphScene):
+    """Each step runs one statement (or one # %% cell): the line lights up, what it printed
+    appears, and the tensors it made or changed are drawn over the storage they share."""
+
+    def construct(self) -> None:
+        facts: SnippetFacts = self.facts
+        theme = self.theme
+        code = ScrollingCodePanel(facts.run.code, theme, SNIPPET_CODE)
+        output = self.output_under(code)
+        self.blocks: dict[int, MemoryBlock] = {}  # by storage identity, oldest first
+        self.focus: VGroup = VGroup()
+        self.shown_graph: GraphView | None = None
+        self.aside = False  # the code and output stepped aside for a graph as wide as the frame
+        self.focused = ""
+
+        self.step("code", f"{facts.name}: the code, run step by step by PyTorch.")
+        self.play(FadeIn(self.title(facts.path.rsplit("/", 1)[-1], "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.add(output)
+        self.hold(2)
+
+        previous: StatementRecord | None = None
+        for step in facts.steps:
+            self.step(step_name(step), step.title)
+            for statement in step.statements:
+                if not self.aside:
+                    self.play(code.highlight(statement.lines[0]))
+                if statement.graphs and step.graph is not None and statement is step.statements[-1]:
+                    self.show_graph(step.graph, statement.graphs[-1].root, VGroup(code, output))
+                elif self.shown_graph is None or touched(previous, statement):
+                    if self.aside:
+                        self.aside = False
+                        self.play(FadeIn(code), FadeIn(output), FadeOut(self.strip))
+                        self.strip = VGroup()
+                        self.play(code.highlight(statement.lines[0]))
+                    self.show_memory(MemoryState(statement), previous)
+                shown: list[tuple[str, str | None]] = [(printed.text, None) for printed in statement.prints]
+                if statement.display is not None:
+                    shown.append((statement.display, theme.muted))
+                if statement.error is not None:
+                    shown.append((statement.error, theme.error))
+                for text, color in shown:
+                    if self.aside:
+                        self.show_strip(code_text(text, theme, SMALL_SIZE + 8, color))
+                    else:
+                        self.print_text(output, text, color)
+                previous = statement
+            self.hold(1)
+
+    def output_under(self, code: ScrollingCodePanel) -> OutputPanel:
+        top = code.background.get_bottom()[1] - 0.2
+        return OutputPanel(self.theme, Box(SNIPPET_CODE.left + 0.1, SNIPPET_CODE.right, SAFE_BOTTOM, top))
+
+    def print_text(self, output: OutputPanel, text: str, color: str | None = None) -> None:
+        lines = [piece for line in text.split("\n") for piece in output.wrap(line)]
+        for line in lines:
+            self.play(output.print_line(line, color), run_time=1 if len(lines) == 1 else 0.4)
+
+    def show_memory(self, state: MemoryState, previous: StatementRecord | None) -> None:
+        """Every storage the step's tensors view, as a row of cells; the tensor it made or changed as a
+        grid under them, with its window on the cells it reads."""
+        theme = self.theme
+        leaving: list[Mobject] = []
+        if self.shown_graph is not None:
+            leaving.append(self.shown_graph)
+            self.shown_graph = None
+        after = state.statement
+        storages = state.storages
+        views = state.views
+        changed = [name for name in after.tensors if differs(previous, after, name)]
+        focus = changed[-1] if changed else self.focused
+        wanted = [ident for ident in self.blocks if ident in storages]
+        for name in changed:
+            ident = after.tensors[name].storage
+            if ident in storages:
+                if ident in wanted:
+                    wanted.remove(ident)
+                wanted.append(ident)
+        wanted = wanted[-MAX_BLOCKS:]
+        arriving: list[Animation] = []
+        kept: dict[int, MemoryBlock] = {}
+        for row, ident in enumerate(wanted):
+            names = [name for name, tensor in after.tensors.items() if tensor.storage == ident]
+            storage = after.storages[ident]
+            color = theme.gpu if storage.device.startswith("cuda") else theme.storage
+            title = (
+                f"{', '.join(names)}: storage {ident}, {storage.dtype}, {storage.element_size} B each, {storage.device}"
+            )
+            block = MemoryBlock(storages[ident], theme, title, CELL_WIDTH * 0.8, MAX_CELLS, color)
+            block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.05 - row * BLOCK_PITCH, 0), aligned_edge=UP + LEFT)
+            if ident in self.blocks:
+                arriving.append(ReplacementTransform(self.blocks.pop(ident), block))
+            else:
+                arriving.append(FadeIn(block, shift=0.2 * DOWN))
+            kept[ident] = block
+        leaving += list(self.blocks.values())
+        self.blocks = kept
+        new_focus = VGroup()
+        grids = state.grids
+        if focus in views and after.tensors[focus].storage in kept:
+            new_focus = self.focus_group(grids[focus], views[focus], kept[after.tensors[focus].storage])
+        elif focus in grids:
+            new_focus = self.focus_group(grids[focus], None, None)
+        leaving.append(self.focus)
+        self.focus, self.focused = new_focus, focus
+        self.play(*(FadeOut(mobject) for mobject in leaving), *arriving, FadeIn(new_focus))
+
+    def focus_group(self, grid: GridRecord, view: ViewLayout | None, block: MemoryBlock | None) -> VGroup:
+        """One tensor: its elements as a grid, its name, shape, stride and offset, and its window."""
+        theme = self.theme
+        name = grid.key.split(".", 1)[1]
+        drawn = VGroup()
+        if len(grid.values) == max(1, math.prod(grid.shape)) <= MAX_GRID and grid.dim <= 2:
+            cells = TensorGrid(grid, theme, theme.selection, 0.45, width=0.8)
+            drawn.add(cells)
+        facts = VGroup(code_text(name, theme, SMALL_SIZE + 6, theme.selection))
+        facts.add(ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE + 5))
+        if view is not None:
+            facts.add(
+                code_text("stride", theme, SMALL_SIZE + 2, theme.muted),
+                ValueLabel(view.stride_key, str(view.stride), theme.selection, SMALL_SIZE + 5),
+                code_text("offset", theme, SMALL_SIZE + 2, theme.muted),
+                ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, SMALL_SIZE + 5),
+            )
+        facts.add(ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE + 5))
+        facts.arrange(RIGHT, buff=0.18)
+        group = VGroup(*drawn, facts).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        if group.width > GRAPH_AREA.width - 0.2:
+            group.scale_to_fit_width(GRAPH_AREA.width - 0.2)
+        group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
+        if view is not None and block is not None:
+            group.add(StridedView(view, block, theme.selection))
+            if drawn and len(view.elements) <= MAX_LINKS:
+                tensor_grid = drawn.submobjects[0]
+                assert isinstance(tensor_grid, TensorGrid)
+                for position, element in enumerate(view.elements):
+                    link = Line(
+                        tensor_grid.cells[position].get_top(),
+                        block.cell(element).get_bottom() + 0.35 * DOWN,
+                        color=theme.selection,
+                        stroke_width=1.5,
+                        stroke_opacity=0.6,
+                    )
+                    group.add(link)
+        return group
+
+    def show_graph(self, graph: TracedGraph, root: str, panels: VGroup) -> None:
+        """The graph a backward() walked: its forward values, then the gradients edge by edge.
+        A graph too big for the right of the frame takes its width; `panels` step aside meanwhile."""
+        leaving: list[Mobject] = [*self.blocks.values(), self.focus]
+        if self.shown_graph is not None:
+            leaving.append(self.shown_graph)
+        self.blocks, self.focus = {}, VGroup()
+        view = self.graph_view(graph)
+        if view.area is not GRAPH_AREA and not self.aside:
+            self.aside = True
+            leaving.append(panels)
+        self.play(*(FadeOut(mobject) for mobject in leaving))
+        for node in graph.nodes:
+            self.play(view.show_node(node.key), run_time=0.5)
+            self.play(view.flow_forward(node.key), run_time=0.5)
+        output = typst_name(root or "out")
+        self.seed(view, output)
+        self.backward_pass(view, output)
+        self.shown_graph = view
+
+
+def step_name(step: SnippetStep) -> str:
+    """A section name fit for a file name: the step's number and the start of its title."""
+    words = re.sub(r"[^A-Za-z0-9]+", "-", step.title).strip("-").lower()[:24].strip("-")
+    return f"step{step.index + 1}-{words}" if words else f"step{step.index + 1}"
+
+
+def differs(previous: StatementRecord | None, statement: StatementRecord, name: str) -> bool:
+    """Whether tensor `name` is new after `statement`, or changed: made, reshaped, rewritten."""
+    before = None if previous is None else previous.tensors.get(name)
+    now = statement.tensors[name]
+    if before is None:
+        return True
+    facts = ("shape", "stride", "values", "storage", "dtype")
+    return any(getattr(before, fact) != getattr(now, fact) for fact in facts)
+
+
+def touched(previous: StatementRecord | None, statement: StatementRecord) -> bool:
+    return any(differs(previous, statement, name) for name in statement.tensors)
