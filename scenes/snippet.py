@@ -13,7 +13,7 @@ from seminar_anim.model.user import MemoryState, SnippetFacts, SnippetStep
 from seminar_anim.visual.code import OutputPanel, ScrollingCodePanel
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.graph import GraphView
-from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_WIDTH, MemoryBlock, StridedView
 from seminar_anim.visual.tensor import TensorGrid
@@ -46,6 +46,12 @@ class SnippetScene(CodeGraphScene):
         self.step("code", f"{facts.name}: the code, run step by step by PyTorch.")
         self.play(FadeIn(self.title(facts.path.rsplit("/", 1)[-1], "")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
+        if facts.gpu_mode:
+            banner = VGroup(
+                plain_text("GPU side:", theme.muted, SMALL_SIZE + 2),
+                ValueLabel(facts.gpu_mode_key, facts.gpu_mode, theme.gpu, SMALL_SIZE + 4),
+            ).arrange(RIGHT, buff=0.15)
+            self.play(FadeIn(banner.move_to((GRAPH_AREA.right - 0.1, SAFE_BOTTOM + 0.35, 0), aligned_edge=RIGHT)))
         self.hold(2)
 
         previous: StatementRecord | None = None
@@ -54,7 +60,8 @@ class SnippetScene(CodeGraphScene):
             for statement in step.statements:
                 if not self.aside:
                     self.play(code.highlight(statement.lines[0]))
-                if statement.graphs and step.graph is not None and statement is step.statements[-1]:
+                last_graph = [record for record in step.statements if record.graphs][-1:]
+                if step.graph is not None and last_graph and statement is last_graph[0]:
                     self.show_graph(step.graph, statement.graphs[-1].root, VGroup(code, output))
                 elif self.shown_graph is None or touched(previous, statement):
                     if self.aside:
@@ -195,9 +202,13 @@ class SnippetScene(CodeGraphScene):
 
 
 def step_name(step: SnippetStep) -> str:
-    """A section name fit for a file name: the step's number and the start of its title."""
-    words = re.sub(r"[^A-Za-z0-9]+", "-", step.title).strip("-").lower()[:24].strip("-")
-    return f"step{step.index + 1}-{words}" if words else f"step{step.index + 1}"
+    """A section name fit for a file name: the step's number and the first words of its title."""
+    words: list[str] = []
+    for word in re.sub(r"[^A-Za-z0-9]+", " ", step.title).lower().split():
+        if len("-".join([*words, word])) > 24:
+            break
+        words.append(word)
+    return "-".join([f"step{step.index + 1}", *words])
 
 
 def differs(previous: StatementRecord | None, statement: StatementRecord, name: str) -> bool:

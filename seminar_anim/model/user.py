@@ -93,6 +93,15 @@ class SnippetFacts:
     def name(self) -> str:
         return scene_name(Path(self.path))
 
+    @property
+    def gpu_mode_key(self) -> str:
+        return "gpu.mode"
+
+    @property
+    def gpu_mode(self) -> str:
+        """Said on the frame when the code moved tensors to a GPU this machine does not have."""
+        return "illustrated: no CUDA device" if self.run.illustrated_gpu else ""
+
 
 def scene_name(path: Path) -> str:
     """The scene name of a file: its stem in kebab case (views_and_strides.py -> views-and-strides)."""
@@ -159,6 +168,8 @@ def snippet_facts(
     resolved, note = resolve_device(device)
     facts = snippet_lesson(Path(path), resolved)
     notes: tuple[str, ...] = (note,) if note else ()
+    if facts.run.illustrated_gpu:
+        notes += ("no CUDA device: the code's copies to the GPU are illustrated by copies on the CPU",)
     if facts.run.error:
         notes += (f"{path}: the code raised {facts.run.error} (shown as the last step)",)
     manifest = Manifest(
@@ -179,7 +190,7 @@ def snippet_facts(
 
 def snippet_values(facts: SnippetFacts) -> dict[str, Value]:
     """Every number a snippet's frames may draw, keyed by step: the manifest's flat values."""
-    values: dict[str, Value] = {}
+    values: dict[str, Value] = {facts.gpu_mode_key: facts.gpu_mode} if facts.gpu_mode else {}
     for statement in facts.run.statements:
         state = MemoryState(statement)
         for grid in state.grids.values():

@@ -43,6 +43,7 @@ class CodePanel(VGroup):
         digits = cell * len(str(len(lines)))
         pitch = code_text("0", theme, CODE_SIZE).height + LINE_GAP + 0.06
         self.lines = VGroup()
+        self.numbers = VGroup()
         rows = VGroup()
         for index, text in enumerate(lines):
             number = code_text(str(index + 1), theme, CODE_SIZE, theme.muted)
@@ -53,8 +54,9 @@ class CodePanel(VGroup):
                 line: VMobject = code_text(body, theme, CODE_SIZE)
                 line.move_to((left, 0.0, 0.0), aligned_edge=LEFT).align_to(number, DOWN)
             else:  # a blank line draws nothing: an invisible point keeps its place
-                line = Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0)
+                line = Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0, stroke_opacity=0)
             self.lines.add(line)
+            self.numbers.add(number)
             rows.add(VGroup(number, line))
         inner = box.width - 2 * PAD
         if rows.width > inner:
@@ -81,8 +83,8 @@ class CodePanel(VGroup):
         self.add(self.background, self.bar, rows)
 
     def _pitch(self) -> float:
-        if len(self.lines) > 1:
-            return float(self.lines[0].get_y() - self.lines[1].get_y())
+        if len(self.numbers) > 1:
+            return float(self.numbers[0].get_y() - self.numbers[1].get_y())
         return float(self.lines[0].height + LINE_GAP)
 
     def highlight(self, index: int) -> Animation:
@@ -97,7 +99,9 @@ class ScrollingCodePanel(CodePanel):
 
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(lines, theme, box, **kwargs)
-        self.rows = VGroup(*self.submobjects[-1])
+        rows = self.submobjects[-1]
+        assert isinstance(rows, VGroup)
+        self.rows = rows
         pitch = self._pitch()
         self.capacity = max(1, min(len(lines), int((box.height - 2 * PAD) / pitch)))
         self.top = 0  # the first line in view
@@ -115,11 +119,17 @@ class ScrollingCodePanel(CodePanel):
             return super().highlight(index)
         # Scroll so the line sits a third of the way down the window (or as far as the end allows).
         top = max(0, min(index - self.capacity // 3, len(self.lines) - self.capacity))
-        target = self.rows.copy().shift((top - self.top) * self._pitch() * UP)
-        self._show(target, top)
+        shift = (top - self.top) * self._pitch()
         self.top = top
-        bar = self.bar.copy().set_fill(opacity=1).set_y(target[index].get_y())
-        return AnimationGroup(self.rows.animate.become(target).build(), self.bar.animate.become(bar).build())
+        # One animation of the whole panel: animating its parts apart would pull them out of it.
+        return self.animate.scrolled(top, shift, index).build()
+
+    def scrolled(self, top: int, shift: float, index: int) -> ScrollingCodePanel:
+        """The panel with its lines moved up by `shift`, lines `top` on in view, line `index` lit."""
+        self.rows.shift(shift * UP)
+        self._show(self.rows, top)
+        self.bar.set_fill(opacity=1).set_y(self.lines[index].get_y())
+        return self
 
 
 class OutputPanel(VGroup):

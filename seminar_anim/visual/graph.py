@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     ORIGIN,
     RIGHT,
     UP,
@@ -138,6 +139,7 @@ class EdgeView(VGroup):
         else:
             self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
         self.local = ValueLabel(edge.local_key, edge.local, theme.local, VALUE_SIZE * scale, theme.background)
+        self.label_x = label_x
         self.local.move_to(self.arrow.point_from_proportion(_proportion_at(self.arrow, label_x)))
         # Numbers stay above the lines, whatever an animation brings to the front.
         self.arrow.set_z_index(0)
@@ -182,6 +184,21 @@ class GraphView(VGroup):
         everything.scale(self.scale_factor, about_point=ORIGIN)
         everything.shift(((area.left + area.right) / 2, (area.bottom + area.top) / 2, 0.0))
         self.edges = [self._edge_view(edge) for edge in graph.edges]
+        self._clear_labels()
+
+    def _clear_labels(self) -> None:
+        """Slide each edge's label along its edge until it overlaps no node's text and no label
+        placed before it (shortest edges first, so the crowded short ones choose first)."""
+        taken = [_corners(part) for view in self.nodes.values() for part in (view.symbol, view.value, view.grad)]
+        for edge in sorted(self.edges, key=lambda view: view.arrow.get_arc_length()):
+            start = float(_proportion_at(edge.arrow, None if edge.label_x is None else edge.label_x))
+            for share in (start, *LABEL_SHARES):
+                edge.local.move_to(edge.arrow.point_from_proportion(share))
+                if not any(_touch(_corners(edge.local), box) for box in taken):
+                    break
+            else:
+                edge.local.move_to(edge.arrow.point_from_proportion(start))
+            taken.append(_corners(edge.local))
 
     def _edge_view(self, edge: GraphEdge) -> EdgeView:
         start, end = self.nodes[edge.source], self.nodes[edge.target]
@@ -262,3 +279,16 @@ def _proportion_at(arrow: VMobject, x: float | None) -> float:
         return 0.5
     proportions = np.linspace(0.5, 0.95, 19)
     return float(min(proportions, key=lambda share: abs(arrow.point_from_proportion(share)[0] - x)))
+
+
+LABEL_SHARES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.8, 0.2, 0.85, 0.15)  # where along its edge a label may sit
+
+
+def _corners(mobject: VMobject) -> tuple[float, float, float, float]:
+    left, bottom, _ = mobject.get_corner(DOWN + LEFT)
+    right, top, _ = mobject.get_corner(UP + RIGHT)
+    return float(left), float(bottom), float(right), float(top)
+
+
+def _touch(first: tuple[float, float, float, float], second: tuple[float, float, float, float]) -> bool:
+    return first[0] < second[2] and second[0] < first[2] and first[1] < second[3] and second[1] < first[3]
