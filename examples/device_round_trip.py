@@ -1,3 +1,5 @@
+import torch
+
 # %% A tensor in CPU memory
 cpu_tensor = torch.arange(4.)
 print(cpu_tensor.device)

@@ -1,3 +1,5 @@
+import torch
+
 # %% A tensor and a view of its first row
 a = torch.zeros(2, 3)
 row = a[0]

@@ -1,3 +1,5 @@
+import torch
+
 # %% A neuron's inputs and parameters
 x = torch.tensor(2.0)
 y = torch.tensor(1.0)

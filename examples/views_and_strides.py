@@ -1,3 +1,5 @@
+import torch
+
 # %% One storage
 a = torch.arange(6.)
 print(a)

@@ -6,6 +6,8 @@ captures a scene is grouped by that scene, so each worker builds a given scene a
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,15 +39,16 @@ def captured(scene: str, theme: str = "dark", expr: str | None = None, at: tuple
     return _cache[key]
 
 
-def clean_capture(scene: str, theme: str, steps: list[str]) -> Captured:
+def clean_capture(scene: str, theme: str, steps: list[str] | None) -> Captured:
     """Capture a scene and check the structure tier at every step's end: the steps are the
     expected ones, no text overlaps or leaves the safe area, and every drawn value is the
-    manifest's at display precision."""
+    manifest's at display precision. `steps` None: any steps (a user's file)."""
     from seminar_anim.visual.labels import format_value
     from seminar_anim.visual.lint import layout_problems
 
     manifest, captures = captured(scene, theme=theme)
-    assert [capture.name for capture in captures] == steps
+    if steps is not None:
+        assert [capture.name for capture in captures] == steps
     for capture in captures:
         assert layout_problems(capture.texts, capture.frame_width, capture.frame_height) == [], capture.name
         for text in capture.texts:
@@ -59,8 +62,6 @@ def clean_capture(scene: str, theme: str, steps: list[str]) -> Captured:
 
 def values_json(scene: str) -> dict[str, Any]:
     """`seminar-anim values SCENE --device cpu --json`, through Click, as a dict."""
-    import json
-
     from click.testing import CliRunner
 
     from seminar_anim.app.cli import main
@@ -81,3 +82,35 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         scene = "autograd"
     if scene is not None and item.get_closest_marker("xdist_group") is None:
         item.add_marker(pytest.mark.xdist_group(scene))
+
+
+_DRIVER = """
+import contextlib, io, json, os, runpy, sys
+printed = {}
+for path in sys.argv[1:]:
+    buffer = io.StringIO()
+    os.chdir(os.path.dirname(path))
+    with contextlib.redirect_stdout(buffer):
+        try:
+            runpy.run_path(path, run_name="__main__")
+        except Exception:
+            pass  # Python would print the traceback to stderr; stdout is what is compared
+    printed[path] = buffer.getvalue()
+sys.__stdout__.write(json.dumps(printed))
+"""
+
+
+def python_stdouts(paths: list[Path]) -> dict[Path, str]:
+    """What plain Python writes to stdout running each file as its main module (`python FILE`),
+    one after another in one interpreter, so torch is imported once for them all."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _DRIVER, *(str(path.resolve()) for path in paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    printed: dict[str, str] = json.loads(result.stdout)
+    return {path: printed[str(path.resolve())] for path in paths}

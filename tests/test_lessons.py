@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,21 +12,27 @@ from seminar_anim.app.catalogue import SCENES
 from seminar_anim.lessons import lesson_source
 from seminar_anim.model.devices import NEEDS_CUDA, illustration
 from seminar_anim.model.snippet import split_source
-from tests.conftest import values_json
+from tests.conftest import python_stdouts, values_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def python_stdout(code: str, folder: Path) -> str:
-    """Plain `python` running `code` with torch imported, in `folder`: what it writes to stdout."""
-    path = folder / "lesson.py"
-    path.write_text("import torch\n" + code, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=folder, check=False)
-    return result.stdout
+def test_the_manifests_code_run_by_python_prints_the_manifests_prints(tmp_path: Path) -> None:
+    """Each built-in manifest's code, with `import torch` before it, run by plain Python."""
+    files, expected = [], []
+    for spec in SCENES:
+        code, printed = runnable(spec.name)
+        folder = tmp_path / spec.name
+        folder.mkdir()
+        files.append(folder / "lesson.py")
+        files[-1].write_text("import torch\n" + code, encoding="utf-8")
+        expected.append(printed)
+    for path, printed, stdout in zip(files, expected, python_stdouts(files).values(), strict=True):
+        assert stdout == printed, path.parent.name
 
 
-@pytest.mark.parametrize("scene", [spec.name for spec in SCENES])
-def test_the_manifests_code_run_by_python_prints_the_manifests_prints(scene: str, tmp_path: Path) -> None:
+def runnable(scene: str) -> tuple[str, str]:
+    """The code of a scene's manifest, as plain Python can run it, and what it must print."""
     manifest = values_json(scene)
     code = manifest["code"]
     assert code.strip(), f"{scene} records no code"
@@ -39,8 +43,7 @@ def test_the_manifests_code_run_by_python_prints_the_manifests_prints(scene: str
         assert code == "\n".join(lines) + "\n"
         gpu_lines = {line for name, line in marks if name == NEEDS_CUDA}
         code = illustration("\n".join("pass" if index in gpu_lines else line for index, line in enumerate(lines)))
-    printed = "".join(f"{text}\n" for text in manifest["prints"])
-    assert python_stdout(code, tmp_path) == printed
+    return code, "".join(f"{text}\n" for text in manifest["prints"])
 
 
 def test_a_shown_lesson_is_its_source_without_markers() -> None:

@@ -137,6 +137,11 @@ def snippet_lesson(path: Path, device: torch.device | str = "cpu") -> SnippetFac
         else:
             groups.append(("", []))
         groups[-1][1].append(statement)
+    # `import torch` and its kind are no step of their own: they join the step after them.
+    for index in range(len(groups) - 2, -1, -1):
+        if all(_is_import(statement) for statement in groups[index][1]):
+            title, statements = groups.pop(index)
+            groups[index] = (groups[index][0] or title, statements + groups[index][1])
     if len(groups) > MAX_STEPS:
         raise SnippetError(
             f"{path}: {len(groups)} steps; at most {MAX_STEPS} fit in a clip: group statements into # %% cells"
@@ -145,8 +150,14 @@ def snippet_lesson(path: Path, device: torch.device | str = "cpu") -> SnippetFac
     for index, (title, statements) in enumerate(groups):
         first, last = statements[0].lines[0], statements[-1].lines[1]
         graph = _step_graph(run, statements, index)
-        steps.append(SnippetStep(index, title or run.code[first].strip(), (first, last), tuple(statements), graph))
+        doing = next((statement for statement in statements if not _is_import(statement)), statements[0])
+        title = title or doing.source.splitlines()[0].strip()
+        steps.append(SnippetStep(index, title, (first, last), tuple(statements), graph))
     return SnippetFacts(str(path), run, tuple(steps))
+
+
+def _is_import(statement: StatementRecord) -> bool:
+    return statement.source.lstrip().startswith(("import ", "from "))
 
 
 def _step_graph(run: SnippetRun, statements: list[StatementRecord], index: int) -> TracedGraph | None:
