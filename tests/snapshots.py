@@ -11,6 +11,7 @@ from PIL import Image
 
 from seminar_anim.app.catalogue import SCENES, find_scene
 from seminar_anim.app.options import LessonOptions
+from seminar_anim.model.user import scene_name
 from tests.capture import SectionCapture, capture_sections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,8 @@ class Variant:
 
     @property
     def name(self) -> str:
-        return "-".join(part for part in (self.scene, self.theme, self.label) if part)
+        scene = scene_name(Path(self.scene)) if self.scene.endswith(".py") else self.scene
+        return "-".join(part for part in (scene, self.theme, self.label) if part)
 
     def capture(self) -> list[SectionCapture]:
         lesson = LessonOptions(device="cpu", expr=self.expr, at=self.at)
@@ -58,6 +60,8 @@ VARIANTS = (
     Variant("autograd", "light"),
     *(Variant(scene, "dark") for scene in LECTURE_SCENES),
     *(Variant(scene, "light", last_only=True) for scene in LIGHT_SCENES),
+    # A user's file: the generic snippet scene, every step (the README shows its transpose step).
+    Variant(str(ROOT / "examples" / "views_and_strides.py")),
 )
 
 

@@ -107,7 +107,7 @@ def list_command() -> None:
 @_lesson_options
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def values_command(name: str, device: str, expr: str | None, at: tuple[str, ...], as_json: bool) -> None:
-    """Print the values scene NAME shows (its manifest), computed live, without rendering."""
+    """Print the values scene NAME (or your .py file) shows: its manifest, computed live, without rendering."""
     lesson = LessonOptions(device=device, expr=expr, at=at)
     with _user_errors():
         (spec,) = _specs((name,), lesson)
@@ -220,7 +220,8 @@ def render_command(
     at: tuple[str, ...],
     out: Path,
 ) -> None:
-    """Render the scenes NAMES (see `seminar-anim list`) and print the paths written.
+    """Render the scenes NAMES (see `seminar-anim list`, or a path to your own .py file) and
+    print the paths written.
 
     Each render writes the video, one clip per step in sections/, the subtitles (.srt) and
     the manifest of every value shown. Files are replaced only once complete. A scene whose
@@ -252,7 +253,7 @@ def render_command(
 def course_command(
     names: tuple[str, ...], quality: str, theme: str, jobs: int, force: bool, device: str, title: str, out: Path
 ) -> None:
-    """Render every scene (or NAMES) and join them, in seminar order, into one course video.
+    """Render every scene (or NAMES: scenes and .py files) and join them, in order, into one course video.
 
     Writes course.mp4 (a title card, then each scene as a chapter embedded in the MP4),
     chapters.txt (YouTube's "0:00 Title" lines for the description), course.srt (every
