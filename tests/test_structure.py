@@ -13,6 +13,11 @@ EXPRESSIONS = [
     ("tanh(w1*x1 + w2*x2 + b)", ("x1=2", "w1=-3", "x2=0", "w2=1", "b=6.8814")),
     ("x*x + x", ("x=3",)),
     ("sin(x) * cos(y) - x ** y", ("x=1.2", "y=0.3")),
+    # Lecture scale: 24 operations, 8 deep, fan-out; the graph takes the frame's width.
+    (
+        "sigmoid(relu(a*b + c) * d - e) * log(d*d + e) + (exp(-a) * (b - c) / (d + e) + sqrt(sqrt(a*a + b) + 1) * 2)",
+        ("a=0.5", "b=1.5", "c=-0.2", "d=2", "e=0.3"),
+    ),
 ]
 STEPS = ["code", "forward", "seed", "backward", "chain-rule", "check"]
 

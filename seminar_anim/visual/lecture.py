@@ -15,6 +15,7 @@ from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
 
 StepHook = Callable[[Scene, int, str], None]
 READING_SECONDS = 1.5  # how long a new line of text is held still
+TITLE_WIDTH = 12.6  # the frame's width less its 5% margins
 
 
 class LectureScene(Scene):
@@ -45,8 +46,10 @@ class LectureScene(Scene):
         heading = VGroup(plain_text(text, self.theme.text, TITLE_SIZE))
         if formula:
             heading.add(math_text(formula, self.theme.text, TITLE_SIZE))
-        heading.arrange(RIGHT, buff=0.3).to_edge(UP, buff=0.45)
-        return heading
+        heading.arrange(RIGHT, buff=0.3)
+        if heading.width > TITLE_WIDTH:  # a long --expr: the whole formula stays in the frame
+            heading.scale_to_fit_width(TITLE_WIDTH)
+        return heading.to_edge(UP, buff=0.45)
 
     def step(self, name: str, subcaption: str) -> None:
         """Close the running step and open a new section called `name`."""
