@@ -119,6 +119,7 @@ class GraphRecord:
     root: str  # the source text of the tensor backward ran on ("y")
     nodes: tuple[GraphNodeRecord, ...]
     edges: tuple[GraphEdgeRecord, ...]
+    scalar: bool = True  # every node holds one number (else the values drawn would be sums)
 
     @property
     def leaves(self) -> tuple[str, ...]:

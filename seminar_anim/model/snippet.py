@@ -15,6 +15,7 @@ import contextlib
 import io
 import os
 import re
+import reprlib
 import signal
 import sys
 import threading
@@ -107,7 +108,7 @@ def run_snippet(
     run = _Run(code, filename, illustrate_gpu=where.type != "cuda" and not torch.cuda.is_available())
     statements: list[StatementRecord] = []
     error: str | None = None
-    with _working_directory(cwd), _default_device(where), _time_limit(timeout, filename, run):
+    with _torch_state(where), _working_directory(cwd), _time_limit(timeout, filename, run), _quiet_stdout():
         for index, node in enumerate(tree.body):
             first, _last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             cell = next(number for number, span in enumerate(cells) if span.lines[0] <= first <= span.lines[1])
@@ -144,7 +145,7 @@ def _time_limit(seconds: float | None, filename: str, run: _Run) -> Iterator[Non
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # and again every 0.5 s, should the code catch it
     try:
         yield
     except _OutOfTime:
@@ -160,24 +161,42 @@ def _time_limit(seconds: float | None, filename: str, run: _Run) -> Iterator[Non
 
 @contextmanager
 def _working_directory(cwd: Path | None) -> Iterator[None]:
+    """Run in `cwd`, with its modules importable, as `python FILE` runs in the file's folder."""
     if cwd is None:
         yield
         return
     before = os.getcwd()
     os.chdir(cwd)
+    sys.path.insert(0, str(cwd))
     try:
         yield
     finally:
         os.chdir(before)
+        if str(cwd) in sys.path:
+            sys.path.remove(str(cwd))
 
 
 @contextmanager
-def _default_device(where: torch.device) -> Iterator[None]:
-    """Whatever the code sets as default device is undone afterwards."""
+def _quiet_stdout() -> Iterator[None]:
+    """Output that bypasses print (sys.stdout.write) is not the lesson's printed output, and must not
+    reach the command's own stdout (its --json)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+@contextmanager
+def _torch_state(where: torch.device) -> Iterator[None]:
+    """What the code may set for the whole process is put back afterwards: the default device and
+    dtype, gradient mode, the random state, and the working directory."""
+    dtype, grad, rng, folder = torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_rng_state(), os.getcwd()
     try:
         yield
     finally:
         torch.set_default_device(None)
+        torch.set_default_dtype(dtype)
+        torch.set_grad_enabled(grad)
+        torch.set_rng_state(rng)
+        os.chdir(folder)
 
 
 class _Run:
@@ -187,14 +206,17 @@ class _Run:
         self.code = code
         self.filename = filename
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "torch": torch}
+        if not filename.startswith("<"):
+            self.namespace["__file__"] = filename
         self.namespace["print"] = self._print
         self.printed: list[Printed] = []
         self.graphs: list[GraphRecord] = []
-        self.storage_ids: dict[int, int] = {}  # data_ptr of a storage's start -> its ident
+        self.storage_ids: dict[object, int] = {}  # data_ptr of a storage's start -> its ident
         self.arguments: tuple[str, ...] = ()
         self.results = _Results()
         self.gpu = _IllustratedGPU() if illustrate_gpu else contextlib.nullcontext()
         self.in_backward = False
+        self.undrawn: list[str] = []
         self.line = 0  # the first line of the statement running now, 0-based
         # Every storage seen is held until the run ends, so no new storage can reuse its address
         # and be taken for it.
@@ -222,7 +244,9 @@ class _Run:
                 else:
                     module = ast.Module(body=[node], type_ignores=[])
                     exec(compile(module, self.filename, "exec"), self.namespace)
-        except (Exception, SystemExit) as raised:  # SystemExit: the code called exit(); it ends the run
+        except (KeyboardInterrupt, _OutOfTime):
+            raise
+        except BaseException as raised:  # SystemExit too: the code called exit(); it ends the run
             error = traceback.format_exception_only(type(raised), raised)[-1].strip()
         calls = tuple(self.tensor_record(name, tensor) for name, tensor in self.results.calls[:MAX_CALLS])
         tensors, storages = self.named_tensors()
@@ -293,9 +317,9 @@ class _Run:
             found[name] = ObjectRecord(
                 name=name,
                 type=type(value).__name__,
-                repr=repr(value)[:MAX_REPR],
+                repr=_safe_repr(value),
                 size=sys.getsizeof(value),
-                items=tuple((repr(item)[:MAX_REPR], sys.getsizeof(item)) for item in items[:MAX_ELEMENTS]),
+                items=tuple((_safe_repr(item), sys.getsizeof(item)) for item in items[:MAX_ELEMENTS]),
             )
         return found
 
@@ -307,7 +331,8 @@ class _Run:
 
     def storage_ident(self, tensor: torch.Tensor) -> int:
         storage = tensor.untyped_storage()
-        start = storage.data_ptr()
+        # An empty storage has no address (0): each is a storage of its own.
+        start: object = storage.data_ptr() or ("empty", id(tensor))
         if start not in self.storage_ids:
             self.storage_ids[start] = len(self.storage_ids) + 1
             self.kept.append(storage)
@@ -358,9 +383,24 @@ class _Run:
         )
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlist = _REPR.maxtuple = MAX_ELEMENTS
+_REPR.maxstring = _REPR.maxother = MAX_REPR
+
+
+def _safe_repr(value: object) -> str:
+    """The repr of a plain value, shortened for long lists, never raising."""
+    try:
+        return _REPR.repr(value)[:MAX_REPR]
+    except Exception:
+        return f"<{type(value).__name__}>"
+
+
 def _has_data(tensor: torch.Tensor) -> bool:
     """A dense tensor with elements in memory: not sparse, not a meta tensor without data."""
-    return tensor.layout == torch.strided and not tensor.is_meta and type(tensor) in (torch.Tensor, torch.nn.Parameter)
+    if type(tensor) not in (torch.Tensor, torch.nn.Parameter) or tensor.layout != torch.strided:
+        return False
+    return not (tensor.is_meta or tensor.is_quantized or tensor.is_nested)
 
 
 def _dataless_record(name: str, tensor: torch.Tensor) -> TensorRecord:
@@ -407,7 +447,8 @@ def _dtype(tensor: torch.Tensor) -> str:
 
 
 def _elements(flat: torch.Tensor) -> tuple[Element, ...]:
-    return tuple(str(value) if isinstance(value, bool) else value for value in flat.cpu().tolist())
+    """Elements as plain numbers; bools and complex numbers as the text Python prints for them."""
+    return tuple(str(value) if isinstance(value, bool | complex) else value for value in flat.cpu().tolist())
 
 
 def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -477,8 +518,8 @@ class _IllustratedGPU(TorchFunctionMode):
             return args[0].clone()  # a copy back into CPU memory
         tensors = [part for part in args if isinstance(part, torch.Tensor)]
         on_gpu = [tensor for tensor in tensors if self.is_gpu(tensor)]
-        on_cpu = [tensor for tensor in tensors if not self.is_gpu(tensor) and tensor.dim() > 0]
-        if on_gpu and on_cpu and not name.startswith("__") and name not in ("clone", "detach"):
+        on_cpu = [tensor for tensor in tensors if not self.is_gpu(tensor) and _dims(tensor) > 0]
+        if on_gpu and on_cpu and not name.startswith("_") and name not in ("clone", "detach"):
             raise RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! "
                 "(illustrated: no CUDA device here)"
@@ -487,6 +528,13 @@ class _IllustratedGPU(TorchFunctionMode):
         if on_gpu and not name.startswith("__"):
             self._mark(result)
         return result
+
+
+def _dims(tensor: torch.Tensor) -> int:
+    try:
+        return tensor.dim()
+    except (ValueError, RuntimeError):  # an uninitialised (lazy) parameter has none yet
+        return 0
 
 
 def _is_cuda(part: object) -> bool:
@@ -531,7 +579,9 @@ class _Results(TorchFunctionMode):
             self.calls.append((getattr(func, "__name__", str(func)).strip("_"), result))
         if isinstance(result, torch.Tensor) and result.grad_fn is not None and result.grad_fn not in self.made:
             name = getattr(func, "__name__", str(func)).strip("_")
-            self.made[result.grad_fn] = (name, tuple(args), result)
+            # The value as made: an in-place op later must not change what the graph shows.
+            value = result.detach().clone() if result.numel() <= MAX_ELEMENTS else result
+            self.made[result.grad_fn] = (name, tuple(args), value)
         return result
 
 
@@ -550,10 +600,18 @@ def _recording_backward(run: _Run) -> Iterator[None]:
             run.in_backward = False
 
     def _recorded(tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
-        graph = _GraphRecorder(tensor, run.results.made)
+        # What the engine cannot record, it leaves undrawn: its own failure is never the code's.
+        try:
+            graph: _GraphRecorder | None = _GraphRecorder(tensor, run.results.made)
+        except Exception:
+            graph = None
         result = original(tensor, *args, **kwargs)
-        names = {name: id(value) for name, value in run.namespace.items() if isinstance(value, torch.Tensor)}
-        run.graphs.append(graph.record(_root_source(run), names))
+        if graph is not None:
+            names = {name: id(value) for name, value in run.namespace.items() if isinstance(value, torch.Tensor)}
+            try:
+                run.graphs.append(graph.record(_root_source(run), names))
+            except Exception:
+                run.undrawn.append("a backward pass the engine could not record")
         return result
 
     torch.Tensor.backward = backward  # type: ignore[method-assign,assignment]
@@ -605,17 +663,26 @@ class _GraphRecorder:
         found = (local,) if isinstance(local, torch.Tensor) else tuple(local)
         return tuple(torch.tensor(float("nan")) if part is None else part for part in found)
 
-    def _walk(self, node: Any, seen: set[int]) -> None:
-        if node is None or id(node) in seen:
-            return
-        seen.add(id(node))
-        for function, _ in node.next_functions:
-            self._walk(function, seen)
-        self.order.append(node)
+    def _walk(self, root: Any, seen: set[int]) -> None:
+        """Every node under `root`, inputs before the nodes they feed (without recursion: graphs can be deep)."""
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if node is None:
+                continue
+            if done:
+                self.order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((function, False) for function, _ in reversed(node.next_functions))
 
     def _hook(self, node: Any) -> Callable[[Any], None]:
         def hook(grad_outputs: Any) -> None:
-            self.grads[node] = float(grad_outputs[0].sum())
+            if grad_outputs and isinstance(grad_outputs[0], torch.Tensor) and not grad_outputs[0].is_complex():
+                self.grads[node] = float(grad_outputs[0].sum())
 
         return hook
 
@@ -654,4 +721,8 @@ class _GraphRecorder:
                 if source is not None:
                     slot = tensor_slots[index] if len(tensor_slots) == len(node.next_functions) else index
                     edges.append(GraphEdgeRecord(ident[id(source)], number, slot, float(local.sum())))
-        return GraphRecord(root=root, nodes=tuple(nodes), edges=tuple(edges))
+        sizes = [node.variable.numel() for node in leaves] + [
+            self.made[node][2].numel() for node in ops if node in self.made
+        ]
+        scalar = len(sizes) == len(leaves) + len(ops) and all(size == 1 for size in sizes)
+        return GraphRecord(root=root, nodes=tuple(nodes), edges=tuple(edges), scalar=scalar)

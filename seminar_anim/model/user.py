@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from seminar_anim.errors import SnippetError
+from seminar_anim.errors import ExpressionError, SnippetError
 from seminar_anim.model.autograd import graph_values
 from seminar_anim.model.device import resolve_device
 from seminar_anim.model.graph import TracedGraph
@@ -88,6 +88,7 @@ class SnippetFacts:
     path: str
     run: SnippetRun
     steps: tuple[SnippetStep, ...]
+    undrawn: tuple[str, ...] = ()  # what the clip leaves out, and why: said as notes
 
     @property
     def name(self) -> str:
@@ -118,7 +119,7 @@ def read_snippet(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise SnippetError(f"{path}: not UTF-8 (byte {error.start}); save the file as UTF-8") from None
-    lines = text.count("\n") + 1
+    lines = len(text.splitlines())
     if lines > MAX_LINES:
         raise SnippetError(f"{path}: {lines} lines; a lesson snippet is at most {MAX_LINES}")
     return text
@@ -147,28 +148,44 @@ def snippet_lesson(path: Path, device: torch.device | str = "cpu") -> SnippetFac
             f"{path}: {len(groups)} steps; at most {MAX_STEPS} fit in a clip: group statements into # %% cells"
         )
     steps = []
+    undrawn: list[str] = []
     for index, (title, statements) in enumerate(groups):
         first, last = statements[0].lines[0], statements[-1].lines[1]
-        graph = _step_graph(run, statements, index)
+        graph = _step_graph(run, statements, index, undrawn)
         doing = next((statement for statement in statements if not _is_import(statement)), statements[0])
         title = title or doing.source.splitlines()[0].strip()
         steps.append(SnippetStep(index, title, (first, last), tuple(statements), graph))
-    return SnippetFacts(str(path), run, tuple(steps))
+    return SnippetFacts(str(path), run, tuple(steps), tuple(undrawn))
 
 
 def _is_import(statement: StatementRecord) -> bool:
     return statement.source.lstrip().startswith(("import ", "from "))
 
 
-def _step_graph(run: SnippetRun, statements: list[StatementRecord], index: int) -> TracedGraph | None:
+def _step_graph(
+    run: SnippetRun, statements: list[StatementRecord], index: int, undrawn: list[str]
+) -> TracedGraph | None:
+    """The step's last backward pass as the graph drawing takes it; None, with a note in
+    `undrawn`, when the graph cannot be drawn truthfully or legibly."""
     records = [graph for statement in statements for graph in statement.graphs]
     if not records:
         return None
     record = records[-1]
+    line = statements[-1].lines[0] + 1
+    if not record.edges:
+        undrawn.append(f"line {line}: backward() on a leaf has no graph to draw")
+        return None
+    if not record.scalar:
+        undrawn.append(f"line {line}: a backward pass through tensors of several elements: its graph is not drawn")
+        return None
     # The leaf whose gradient the rest of the code reads first, else the first leaf.
     later = " ".join(statement.source for statement in run.statements if statement.index > statements[-1].index)
     read = [leaf for leaf in record.leaves if f"{leaf}.grad" in later]
-    graph = recorded_graph(record, run.device, run.dtype, run.torch_version, read[0] if read else None)
+    try:
+        graph = recorded_graph(record, run.device, run.dtype, run.torch_version, read[0] if read else None)
+    except ExpressionError as error:
+        undrawn.append(f"line {line}: its graph is not drawn: {error}")
+        return None
     return graph.with_prefix(f"s{index + 1}.")
 
 
@@ -181,6 +198,7 @@ def snippet_facts(
     notes: tuple[str, ...] = (note,) if note else ()
     if facts.run.illustrated_gpu:
         notes += ("no CUDA device: the code's copies to the GPU are illustrated by copies on the CPU",)
+    notes += tuple(f"{path}: {reason}" for reason in facts.undrawn)
     if facts.run.error:
         notes += (f"{path}: the code raised {facts.run.error} (shown as the last step)",)
     manifest = Manifest(
