@@ -78,6 +78,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     (Done as each test is collected, before xdist reads the groups.)"""
     params: dict[str, Any] = getattr(getattr(item, "callspec", None), "params", {})
     scene = params.get("scene") or getattr(params.get("variant"), "scene", None)
+    if scene is None and "path" in params:
+        scene = str(params["path"])  # a user's file, captured by its path
     if scene is None and "expr" in params:
         scene = "autograd"
     if scene is not None and item.get_closest_marker("xdist_group") is None:

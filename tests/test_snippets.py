@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 from seminar_anim.app.cli import main
 from seminar_anim.model.snippet import split_source
 from seminar_anim.model.user import snippet_lesson
-from seminar_anim.visual.graph import MIN_SCALE, NAME_SIZE
+from seminar_anim.visual.graph import MIN_TEXT_HEIGHT
 from tests.conftest import clean_capture, python_stdouts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +112,7 @@ def test_micrograds_sanity_check_draws_pytorchs_gradients() -> None:
     assert "tensor(46.)" in {text.text for text in captures[-1].texts}
 
 
-@pytest.mark.parametrize("path", [*EXAMPLES, ROOT / "tests" / "snippets" / "raises.py"], ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
 def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
     manifest, captures = clean_capture(str(path), "dark", None)
     facts = snippet_lesson(path)
@@ -124,23 +123,20 @@ def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
     assert manifest.values
 
 
-def test_a_five_deep_neuron_loss_takes_the_frame_legibly() -> None:
-    facts = snippet_lesson(ROOT / "examples" / "neuron_loss.py")
+@pytest.mark.parametrize(("path", "depth"), [(EXAMPLES[2], 5), (ROOT / "tests" / "snippets" / "deep_chain.py", 8)])
+def test_deep_graphs_take_the_frame_legibly(path: Path, depth: int) -> None:
+    """A 5-deep neuron loss and an 8-deep chain: the smallest text at least 14 px tall at 1080p."""
+    facts = snippet_lesson(path)
     graph = next(step.graph for step in facts.steps if step.graph is not None)
     from seminar_anim.model.graph import columns
 
-    assert max(columns(graph).values()) == 5
-    from manim import Text
-
+    assert max(columns(graph).values()) == depth
     from seminar_anim.visual.codegraph import GRAPH_AREA, WIDE_AREA
     from seminar_anim.visual.graph import GraphView
     from seminar_anim.visual.theme import get_theme
 
     view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
-    assert view.scale_factor >= MIN_SCALE
-    smallest = Text("Backward0", font="DejaVu Sans Mono", font_size=NAME_SIZE).height * view.scale_factor
-    assert smallest / 8 * 1080 >= 14  # pixels at 1080p: the frame is 8 units tall
-    assert math.isclose(graph.node(graph.focus).grad, -0.5)
+    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT  # 14 px at 1080p
 
 
 @pytest.mark.parametrize(

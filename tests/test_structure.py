@@ -13,12 +13,40 @@ EXPRESSIONS = [
     ("tanh(w1*x1 + w2*x2 + b)", ("x1=2", "w1=-3", "x2=0", "w2=1", "b=6.8814")),
     ("x*x + x", ("x=3",)),
     ("sin(x) * cos(y) - x ** y", ("x=1.2", "y=0.3")),
-    # Lecture scale: 24 operations, 8 deep, fan-out; the graph takes the frame's width.
-    (
-        "sigmoid(relu(a*b + c) * d - e) * log(d*d + e) + (exp(-a) * (b - c) / (d + e) + sqrt(sqrt(a*a + b) + 1) * 2)",
-        ("a=0.5", "b=1.5", "c=-0.2", "d=2", "e=0.3"),
-    ),
 ]
+# Lecture scale: 24 operations, 8 deep, with fan-out; its graph takes the frame's width.
+LECTURE_SCALE = (
+    "sigmoid(relu(a*b + c) * d - e) * log(d*d + e) + (exp(-a) * (b - c) / (d + e) + sqrt(sqrt(a*a + b) + 1) * 2)",
+    {"a": 0.5, "b": 1.5, "c": -0.2, "d": 2.0, "e": 0.3},
+)
+
+
+def test_a_graph_at_lecture_scale_is_legible_and_clean() -> None:
+    """Laid out as the scene lays it out, with every value, gradient and local derivative shown."""
+    from manim import Mobject
+
+    from seminar_anim.model.expr import count_op_nodes, parse_expression
+    from seminar_anim.model.graph import columns
+    from seminar_anim.model.trace import trace_graph
+    from seminar_anim.visual.codegraph import GRAPH_AREA, WIDE_AREA
+    from seminar_anim.visual.graph import MIN_TEXT_HEIGHT, GraphView
+    from seminar_anim.visual.lint import drawn_texts
+    from seminar_anim.visual.theme import get_theme
+
+    source, at = LECTURE_SCALE
+    parsed = parse_expression(source)
+    graph = trace_graph(parsed, at)
+    assert count_op_nodes(parsed.tree) == 24 and max(columns(graph).values()) == 8
+    view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
+    assert view.area is WIDE_AREA
+    # Six nodes tall and nine columns wide, its smallest numbers come out about 10 px tall at
+    # 1080p, short of the 14 px a deep but narrower graph keeps (tests/test_snippets.py).
+    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT * 10 / 14
+    parts: list[Mobject] = [part for node in view.nodes.values() for part in node.parts]
+    parts += [edge.local for edge in view.edges]
+    assert layout_problems(drawn_texts(parts), 14.222, 8.0) == []
+
+
 STEPS = ["code", "forward", "seed", "backward", "chain-rule", "check"]
 
 

@@ -43,17 +43,19 @@ TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
 TWIN_SPREAD = 0.1  # how far apart twin arcs arrive
 NAME_MATH_SIZE = 28
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
-COMPACT_LABEL_MARGIN = 0.3
-# The smallest label, a node's "Backward0" (NAME_SIZE), stays at least 14 px tall at 1080p when
-# the graph is drawn at this scale or larger.
-MIN_SCALE = 0.65
+COMPACT_LABEL_MARGIN = 0.15
+COMPACT_GAP = 0.8
+COMPACT_DEPTH = 6  # from this many operations deep, nodes drop "Backward0" to fit the frame
+# The smallest text of a graph stays at least 14 px tall at 1080p (the frame is 8 units tall).
+MIN_TEXT_HEIGHT = 14 / 1080 * 8
 
 
 class NodeView(VGroup):
     """One node: a leaf's circle with its name, or an operation's box with PyTorch's node name;
     the forward value and the gradient sit below it."""
 
-    def __init__(self, node: GraphNode, theme: Theme, **kwargs: Any) -> None:
+    def __init__(self, node: GraphNode, theme: Theme, compact: bool = False, **kwargs: Any) -> None:
+        """`compact` (a deep graph) names an operation by its function alone: Mul for MulBackward0."""
         super().__init__(**kwargs)
         self.node = node
         if node.kind == "leaf":
@@ -61,10 +63,11 @@ class NodeView(VGroup):
             self.symbol: VMobject = math_text(node.formula, theme.text, 30)
         else:
             head, _, tail = node.torch_name.partition("Backward")
-            self.symbol = VGroup(
-                Text(head, font=theme.code_font, font_size=OP_SIZE, color=theme.text),
-                Text(f"Backward{tail}", font=theme.code_font, font_size=NAME_SIZE, color=theme.muted),
-            ).arrange(DOWN, buff=0.06)
+            self.symbol = VGroup(Text(head, font=theme.code_font, font_size=OP_SIZE, color=theme.text))
+            if not compact:
+                suffix = Text(f"Backward{tail}", font=theme.code_font, font_size=NAME_SIZE, color=theme.muted)
+                self.symbol.add(suffix)
+                self.symbol.arrange(DOWN, buff=0.06)
             self.shape = RoundedRectangle(
                 corner_radius=0.12,
                 width=max(self.symbol.width + 0.2, 2 * RADIUS),
@@ -157,21 +160,23 @@ class GraphView(VGroup):
         areas = area if isinstance(area, tuple) else (area,)
         self.graph = graph
         self.theme = theme
-        self.nodes = {node.key: NodeView(node, theme) for node in graph.nodes}
         self.columns = columns(graph)
+        compact = max(self.columns.values()) >= COMPACT_DEPTH
+        self.nodes = {node.key: NodeView(node, theme, compact) for node in graph.nodes}
         widths = {key: view.block_width for key, view in self.nodes.items()}
         row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
         # Columns sit far enough apart for the widest local derivative to sit on its edge.
         widest = max((ValueLabel("", edge.local, theme.local, VALUE_SIZE).width for edge in graph.edges), default=0.0)
         # A deep graph packs its columns closer: its labels keep a smaller margin on their edge.
-        margin = EDGE_LABEL_MARGIN if max(self.columns.values()) < 5 else COMPACT_LABEL_MARGIN
-        gap = max(EDGE_GAP, widest + margin)
+        gap = max(COMPACT_GAP, widest + COMPACT_LABEL_MARGIN) if compact else max(EDGE_GAP, widest + EDGE_LABEL_MARGIN)
         self.gap = gap
         _, width, height = graph_positions(graph, widths, row_height, gap)
         # Shrink what does not fit, grow a small graph a little; spread rows over spare height.
-        fits = [
-            candidate for candidate in areas if min(candidate.width / width, candidate.height / height) >= MIN_SCALE
-        ]
+        # The smallest text it draws, at scale 1: the scale it may shrink to keeps that legible.
+        texts = [text for view in self.nodes.values() for text in (*view.symbol, view.value, view.grad)]
+        self.smallest = min(text.height for text in texts)
+        least = MIN_TEXT_HEIGHT / self.smallest
+        fits = [box for box in areas if min(box.width / width, box.height / height) >= least]
         area = fits[0] if fits else areas[-1]
         self.area = area
         self.scale_factor = min(MAX_ZOOM, area.width / width, area.height / height)
@@ -281,7 +286,8 @@ def _proportion_at(arrow: VMobject, x: float | None) -> float:
     return float(min(proportions, key=lambda share: abs(arrow.point_from_proportion(share)[0] - x)))
 
 
-LABEL_SHARES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.8, 0.2, 0.85, 0.15)  # where along its edge a label may sit
+# Where along its edge a label may sit: the middle first, then ever further out.
+LABEL_SHARES = tuple(sorted((share / 40 for share in range(4, 37)), key=lambda share: abs(share - 0.5)))
 
 
 def _corners(mobject: VMobject) -> tuple[float, float, float, float]:
