@@ -32,10 +32,11 @@ def test_print_behaves_as_python_prints(tmp_path: Path) -> None:
         "print(x.dtype)\n"
     )
     run = run_snippet(source)
-    assert "\n".join(run.prints) + "\n" == "tensor([1.5000, 2.0000]) | torch.Size([2])!\nab\n\n0 \n1 \ntorch.float32\n"
-    # Python itself writes "0 1 " on one line: the engine keeps each print apart, its end included.
-    assert python_prints(source, tmp_path) == "tensor([1.5000, 2.0000]) | torch.Size([2])!\nab\n\n0 1 torch.float32\n"
-    assert [printed.line for printed in run.statements[4].prints] == [5, 5]
+    expected = "tensor([1.5000, 2.0000]) | torch.Size([2])!\nab\n\n0 1 torch.float32\n"
+    assert python_prints(source, tmp_path) == expected
+    # A print with end=' ' leaves its line open: the next one in the statement goes on it.
+    assert run.statements[4].prints[0].text == "0 1 "
+    assert "\n".join(run.prints) + "\n" == expected.replace("0 1 torch.float32", "0 1 \ntorch.float32")
 
 
 def test_a_cells_last_bare_expression_shows_its_repr_like_a_notebook() -> None:

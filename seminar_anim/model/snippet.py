@@ -216,6 +216,7 @@ class _Run:
         self.results = _Results()
         self.gpu = _IllustratedGPU() if illustrate_gpu else contextlib.nullcontext()
         self.in_backward = False
+        self.open_line = False  # the last print ended without a newline
         self.undrawn: list[str] = []
         self.line = 0  # the first line of the statement running now, 0-based
         # Every storage seen is held until the run ends, so no new storage can reuse its address
@@ -228,6 +229,7 @@ class _Run:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
         self.line = first
         self.printed, self.graphs = [], []
+        self.open_line = False
         self.results.calls = []
         self.arguments = _print_arguments(node, "\n".join(self.code))
         display: str | None = None
@@ -287,6 +289,12 @@ class _Run:
         self.results.calls = [call for call in self.results.calls if not any(call[1] is value for value in values)]
         text = buffer.getvalue() + ("" if end in (None, "\n") else end.rstrip("\n"))
         words = tuple(str(value) for value in values)
+        if self.printed and self.open_line:
+            # The last print left its line open (end=''): this one goes on the same line, as in a terminal.
+            last = self.printed.pop()
+            text, line, arguments = last.text + text, last.line, ()
+            words, tensors = last.values + words, last.tensors + tensors
+        self.open_line = end is not None and not end.endswith("\n")
         self.printed.append(Printed(text=text, line=line, arguments=arguments, values=words, tensors=tensors))
 
     def named_tensors(self) -> tuple[dict[str, TensorRecord], dict[int, StorageRecord]]:
