@@ -90,7 +90,8 @@ def main() -> None:
     """Render Day 1 of the PyTorch seminar as animated lecture videos.
 
     Every number on screen is computed live by PyTorch while the video renders.
-    Start with `seminar-anim list`, then `seminar-anim render autograd`.
+    Start with `seminar-anim list`, then `seminar-anim render autograd`; your own
+    PyTorch file renders the same way: `seminar-anim render lesson.py`.
     """
 
 
