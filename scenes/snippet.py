@@ -25,6 +25,7 @@ MAX_GRID = 24  # elements of a tensor drawn as a grid; a larger one shows its fa
 MAX_LINKS = 12  # grid cells joined to their storage cell by a line
 BLOCK_PITCH = 1.45
 FOCUS_TOP = GRAPH_AREA.top - MAX_BLOCKS * BLOCK_PITCH - 0.1
+ROOM = GRAPH_AREA.width - 0.2  # the width a storage row or a tensor may take
 SNIPPET_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.6, CODE_BOX.top)
 
 
@@ -123,7 +124,9 @@ class SnippetScene(CodeGraphScene):
                 f"{', '.join(names)}: storage {ident}, {storage.dtype}, {storage.element_size} B each, {storage.device}"
             )
             block = MemoryBlock(storages[ident], theme, title, CELL_WIDTH * 0.8, MAX_CELLS, color)
-            block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.05 - row * BLOCK_PITCH, 0), aligned_edge=UP + LEFT)
+            if block.width > ROOM:
+                block.scale_to_fit_width(ROOM)
+            block.move_to((GRAPH_AREA.left + 0.1, GRAPH_AREA.top - 0.05 - row * BLOCK_PITCH, 0), aligned_edge=UP + LEFT)
             if ident in self.blocks:
                 arriving.append(ReplacementTransform(self.blocks.pop(ident), block))
             else:
@@ -161,8 +164,8 @@ class SnippetScene(CodeGraphScene):
         facts.add(ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE + 5))
         facts.arrange(RIGHT, buff=0.18)
         group = VGroup(*drawn, facts).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        if group.width > GRAPH_AREA.width - 0.2:
-            group.scale_to_fit_width(GRAPH_AREA.width - 0.2)
+        if group.width > ROOM - (STORAGE_LEFT - GRAPH_AREA.left):
+            group.scale_to_fit_width(ROOM - (STORAGE_LEFT - GRAPH_AREA.left))
         group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
         if view is not None and block is not None:
             group.add(StridedView(view, block, theme.selection))

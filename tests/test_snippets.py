@@ -112,7 +112,9 @@ def test_micrograds_sanity_check_draws_pytorchs_gradients() -> None:
     assert "tensor(46.)" in {text.text for text in captures[-1].texts}
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+@pytest.mark.parametrize(
+    "path", [*EXAMPLES, ROOT / "tests" / "snippets" / "big_storage.py"], ids=lambda path: path.stem
+)
 def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
     manifest, captures = clean_capture(str(path), "dark", None)
     facts = snippet_lesson(path)
@@ -121,6 +123,9 @@ def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
         error_type = facts.run.error.split(":")[0]
         assert any(text.text.startswith(f"{error_type}:") for text in captures[-1].texts)
     assert manifest.values
+    if path.stem == "big_storage":  # 100 elements: the first cells, a cell of dots, and the real last one
+        drawn = {text.key.split(".", 1)[1]: text.text for text in captures[-1].texts if text.key}
+        assert drawn["storage1.storage[99]"] == "99.0" and drawn["storage1.offset[99]"] == "396"
 
 
 @pytest.mark.parametrize(("path", "depth"), [(EXAMPLES[2], 5), (ROOT / "tests" / "snippets" / "deep_chain.py", 8)])

@@ -22,6 +22,19 @@ class StorageLayout:
     values: tuple[Element, ...]  # as the dtype holds them: int for integer tensors
     offsets: tuple[int, ...]  # byte offset of each element from the storage start
     address: int  # absolute address of the storage start: varies between runs, never drawn
+    size: int = 0  # elements in the storage (more than `values` holds when they were capped)
+    last: tuple[Element, int] | None = None  # the last element and its offset, when capped
+
+    @property
+    def count(self) -> int:
+        return self.size or len(self.values)
+
+    def element(self, index: int) -> tuple[Element, int]:
+        """Element `index`'s value and byte offset: a recorded one, or the last."""
+        if index < len(self.values):
+            return self.values[index], self.offsets[index]
+        assert self.last is not None and index == self.count - 1, index
+        return self.last
 
     def value_key(self, index: int) -> str:
         return f"{self.key}.storage[{index}]"
@@ -39,6 +52,8 @@ class StorageLayout:
         for index, (value, offset) in enumerate(zip(self.values, self.offsets, strict=True)):
             values[self.value_key(index)] = value
             values[self.offset_key(index)] = offset
+        if self.last is not None:
+            values[self.value_key(self.count - 1)], values[self.offset_key(self.count - 1)] = self.last
         return values
 
 
@@ -51,6 +66,8 @@ def storage_layout(key: str, storage: StorageRecord) -> StorageLayout:
         values=storage.values,
         offsets=storage.offsets,
         address=storage.address,
+        size=storage.size,
+        last=storage.last,
     )
 
 

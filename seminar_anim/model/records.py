@@ -32,6 +32,7 @@ class StorageRecord:
     values: tuple[Element, ...]  # as the dtype holds them, in storage order, capped at MAX_ELEMENTS
     offsets: tuple[int, ...]  # byte offset of each of those elements from the start (data_ptr differences)
     address: int  # the absolute address of its first byte: varies between runs, never drawn
+    last: tuple[Element, int] | None = None  # past the cap: the last element's value and byte offset
 
     @property
     def size(self) -> int:

@@ -349,6 +349,7 @@ class _Run:
     def storage_record(self, tensor: torch.Tensor) -> StorageRecord:
         storage = tensor.untyped_storage()
         size = storage.nbytes() // tensor.element_size()
+        start = storage.data_ptr()
         flat = torch.empty(0, dtype=tensor.dtype, device=tensor.device).set_(storage, 0, (size,), (1,))
         return StorageRecord(
             ident=self.storage_ident(tensor),
@@ -357,8 +358,10 @@ class _Run:
             dtype=_dtype(tensor),
             device=self.device_of(tensor),
             values=_elements(flat.detach()[:MAX_ELEMENTS]),
-            offsets=tuple(flat[index].data_ptr() - storage.data_ptr() for index in range(min(size, MAX_ELEMENTS))),
-            address=storage.data_ptr(),
+            offsets=tuple(flat[index].data_ptr() - start for index in range(min(size, MAX_ELEMENTS))),
+            address=start,
+            # Past the cap, the last element still comes from the storage itself, for the drawing's end.
+            last=None if size <= MAX_ELEMENTS else (_elements(flat.detach()[-1:])[0], flat[-1].data_ptr() - start),
         )
 
     def tensor_record(self, name: str, tensor: torch.Tensor) -> TensorRecord:

@@ -52,24 +52,32 @@ class MemoryBlock(VGroup):
         self.cells = VGroup()
         self.values: list[ValueLabel] = []
         self.offsets: list[ValueLabel] = []
-        shown = len(layout.values) if max_cells is None or len(layout.values) <= max_cells else max_cells - 1
-        for index, (value, offset) in enumerate(zip(layout.values[:shown], layout.offsets[:shown], strict=True)):
+        count = layout.count
+        elide = max_cells is not None and count > max_cells
+        # Elided: the first cells, one cell of dots for those between, and the last element.
+        indices = [*range(max_cells - 2), count - 1] if elide and max_cells is not None else list(range(count))
+        self.indices = indices
+        self.elided = VGroup()
+        for position, index in enumerate(indices):
+            if elide and index == count - 1:
+                more = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
+                more.set_fill(theme.panel, opacity=1).move_to((position * cell_width, 0.0, 0.0))
+                self.cells.add(more)
+                self.elided.add(more, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(more))
+                position += 1
+            value, offset = layout.element(index)
             cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
-            cell.set_fill(theme.panel, opacity=1).move_to((index * cell_width, 0.0, 0.0))
+            cell.set_fill(theme.panel, opacity=1).move_to((position * cell_width, 0.0, 0.0))
             number = ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE).move_to(cell)
             if number.width > cell_width * 0.9:
                 number.scale_to_fit_width(cell_width * 0.9)
             byte = ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4)
+            if byte.width > cell_width * 0.95:
+                byte.scale_to_fit_width(cell_width * 0.95)
             byte.next_to(cell, DOWN, buff=0.1)
             self.cells.add(cell)
             self.values.append(number)
             self.offsets.append(byte)
-        self.elided = VGroup()
-        if shown < len(layout.values):
-            more = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
-            more.set_fill(theme.panel, opacity=1).next_to(self.cells, RIGHT, buff=0)
-            self.cells.add(more)
-            self.elided.add(more, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(more))
         self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(self.cells, UP, buff=0.15)
         self.title.align_to(self.cells, LEFT)
         self.offset_caption = plain_text("byte offset", theme.muted, SMALL_SIZE)
@@ -77,7 +85,11 @@ class MemoryBlock(VGroup):
         self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption, self.elided)
 
     def cell(self, index: int) -> VMobject:
-        return self.cells[min(index, len(self.cells) - 1)]
+        """The cell drawing element `index`: its own, or, for an elided one, the cell of dots."""
+        if index in self.indices:
+            position = self.indices.index(index)
+            return self.cells[position + (1 if len(self.elided) and index == self.indices[-1] else 0)]
+        return self.elided[0] if len(self.elided) else self.cells[-1]
 
     def without_values(self) -> VGroup:
         """Everything but the numbers in the cells: for filling an empty block."""
