@@ -10,7 +10,6 @@ from seminar_anim.model.graph import TracedGraph
 from seminar_anim.model.layouts import GridRecord, ViewLayout
 from seminar_anim.model.records import StatementRecord
 from seminar_anim.model.user import MemoryState, SnippetFacts, SnippetStep
-from seminar_anim.visual.code import OutputPanel, ScrollingCodePanel
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
@@ -36,8 +35,7 @@ class SnippetScene(CodeGraphScene):
     def construct(self) -> None:
         facts: SnippetFacts = self.facts
         theme = self.theme
-        code = ScrollingCodePanel(facts.run.code, theme, SNIPPET_CODE)
-        output = self.output_under(code)
+        code, output = self.panels(facts.run.code, SAFE_BOTTOM, SNIPPET_CODE, scrolling=True)
         self.blocks: dict[int, MemoryBlock] = {}  # by storage identity, oldest first
         self.focus: VGroup = VGroup()
         self.shown_graph: GraphView | None = None
@@ -83,15 +81,6 @@ class SnippetScene(CodeGraphScene):
                         self.print_text(output, text, color)
                 previous = statement
             self.hold(1)
-
-    def output_under(self, code: ScrollingCodePanel) -> OutputPanel:
-        top = code.background.get_bottom()[1] - 0.2
-        return OutputPanel(self.theme, Box(SNIPPET_CODE.left + 0.1, SNIPPET_CODE.right, SAFE_BOTTOM, top))
-
-    def print_text(self, output: OutputPanel, text: str, color: str | None = None) -> None:
-        lines = [piece for line in text.split("\n") for piece in output.wrap(line)]
-        for line in lines:
-            self.play(output.print_line(line, color), run_time=1 if len(lines) == 1 else 0.4)
 
     def show_memory(self, state: MemoryState, previous: StatementRecord | None) -> None:
         """Every storage the step's tensors view, as a row of cells; the tensor it made or changed as a

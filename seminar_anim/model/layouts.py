@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from seminar_anim.model.manifest import Value
-from seminar_anim.model.records import Datum, Element, ObjectRecord, StorageRecord, TensorRecord
+from seminar_anim.model.records import Datum, Element, ObjectRecord, StorageRecord, TensorRecord, unravel
 
 
 @dataclass(frozen=True)
@@ -206,11 +206,7 @@ class GridRecord:
 
     def element_key(self, flat: int) -> str:
         """The manifest key of element `flat`: x[1, 2] for a matrix, x[] for a scalar."""
-        position = []
-        for size in reversed(self.shape):
-            position.append(flat % size)
-            flat //= size
-        return f"{self.key}[{', '.join(str(index) for index in reversed(position))}]"
+        return f"{self.key}[{', '.join(str(index) for index in unravel(flat, self.shape))}]"
 
     def values_map(self) -> dict[str, Value]:
         values: dict[str, Value] = {

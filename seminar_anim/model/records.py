@@ -12,6 +12,15 @@ Element = float | int | str  # a tensor element as drawn: bools become "True"/"F
 DEVICES = ("auto", "cpu", "cuda")  # where a lesson may run; auto takes CUDA when PyTorch sees it
 
 
+def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index in each dimension of element `flat`, in row-major order: (1, 2) for 5 of a 2x3."""
+    position = []
+    for size in reversed(shape):
+        position.append(flat % size)
+        flat //= size
+    return tuple(reversed(position))
+
+
 @dataclass(frozen=True)
 class Datum:
     """One value a frame may draw, under the one manifest key it is recorded with."""
@@ -193,20 +202,21 @@ class SnippetRun:
         names = ", ".join(name for name, _ in self.marks)
         raise KeyError(f"the lesson has no line marked [{mark}]; marks: {names}")
 
+    def _after(self, mark: str | None, cell: int | None) -> StatementRecord:
+        """The marked statement, or the last one."""
+        return self.at(mark, cell) if mark else self.statements[-1]
+
     def tensor(self, name: str, mark: str | None = None, cell: int | None = None) -> TensorRecord:
         """The tensor bound to `name` after the marked statement (default: after the last statement)."""
-        statement = self.at(mark, cell) if mark else self.statements[-1]
-        return statement.tensors[name]
+        return self._after(mark, cell).tensors[name]
 
     def storage(self, tensor: TensorRecord, mark: str | None = None, cell: int | None = None) -> StorageRecord:
         """The storage `tensor` views, as it was after the marked statement (default: the last)."""
-        statement = self.at(mark, cell) if mark else self.statements[-1]
-        return statement.storages[tensor.storage]
+        return self._after(mark, cell).storages[tensor.storage]
 
     def object(self, name: str, mark: str | None = None, cell: int | None = None) -> ObjectRecord:
         """The plain Python value bound to `name` after the marked statement (default: the last)."""
-        statement = self.at(mark, cell) if mark else self.statements[-1]
-        return statement.objects[name]
+        return self._after(mark, cell).objects[name]
 
     def printed(self, mark: str, cell: int | None = None) -> Printed:
         """The one print of the marked statement."""

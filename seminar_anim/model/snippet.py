@@ -42,6 +42,7 @@ from seminar_anim.model.records import (
     StatementRecord,
     StorageRecord,
     TensorRecord,
+    unravel,
 )
 
 MAX_ELEMENTS = 64  # elements recorded per tensor and per storage: beyond this a drawing elides
@@ -108,7 +109,7 @@ def run_snippet(
     run = _Run(code, filename, illustrate_gpu=where.type != "cuda" and not torch.cuda.is_available())
     statements: list[StatementRecord] = []
     error: str | None = None
-    with _torch_state(where), _working_directory(cwd), _time_limit(timeout, filename, run), _quiet_stdout():
+    with _torch_state(), _working_directory(cwd), _time_limit(timeout, filename, run), _quiet_stdout():
         for index, node in enumerate(tree.body):
             first, _last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             cell = next(number for number, span in enumerate(cells) if span.lines[0] <= first <= span.lines[1])
@@ -185,7 +186,7 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 @contextmanager
-def _torch_state(where: torch.device) -> Iterator[None]:
+def _torch_state() -> Iterator[None]:
     """What the code may set for the whole process is put back afterwards: the default device and
     dtype, gradient mode, the random state, and the working directory."""
     dtype, grad, rng, folder = torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_rng_state(), os.getcwd()
@@ -204,6 +205,7 @@ class _Run:
 
     def __init__(self, code: tuple[str, ...], filename: str, illustrate_gpu: bool = False) -> None:
         self.code = code
+        self.source = "\n".join(code)
         self.filename = filename
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "torch": torch}
         if not filename.startswith("<"):
@@ -231,7 +233,7 @@ class _Run:
         self.printed, self.graphs = [], []
         self.open_line = False
         self.results.calls = []
-        self.arguments = _print_arguments(node, "\n".join(self.code))
+        self.arguments = _print_arguments(node, self.source)
         display: str | None = None
         error: str | None = None
         bare = ends_cell and isinstance(node, ast.Expr) and not _is_print_call(node)
@@ -369,7 +371,7 @@ class _Run:
             return _dataless_record(name, tensor)
         start = tensor.untyped_storage().data_ptr()
         shown = min(tensor.numel(), MAX_ELEMENTS)
-        positions = [_unravel(index, tuple(tensor.shape)) for index in range(shown)]
+        positions = [unravel(index, tuple(tensor.shape)) for index in range(shown)]
         size = tensor.element_size()
         elements = tuple((tensor[position].data_ptr() - start) // size for position in positions)
         flat = tensor.detach().reshape(-1)[:MAX_ELEMENTS]
@@ -460,14 +462,6 @@ def _dtype(tensor: torch.Tensor) -> str:
 def _elements(flat: torch.Tensor) -> tuple[Element, ...]:
     """Elements as plain numbers; bools and complex numbers as the text Python prints for them."""
     return tuple(str(value) if isinstance(value, bool | complex) else value for value in flat.cpu().tolist())
-
-
-def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
-    position = []
-    for size in reversed(shape):
-        position.append(index % size)
-        index //= size
-    return tuple(reversed(position))
 
 
 def _argument(part: object, names: dict[int, str]) -> float | str | None:

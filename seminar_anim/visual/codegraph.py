@@ -25,7 +25,7 @@ from manim import (
 
 from seminar_anim.model.graph import TracedGraph, columns
 from seminar_anim.model.listing import Listing
-from seminar_anim.visual.code import CodePanel, OutputPanel
+from seminar_anim.visual.code import CodePanel, OutputPanel, ScrollingCodePanel
 from seminar_anim.visual.graph import GraphView, NodeView
 from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
 from seminar_anim.visual.layout import Box
@@ -53,11 +53,21 @@ class CodeGraphScene(LectureScene):
         self.strip_area = GRAPH_AREA  # where the calculation line is centred, as wide as the graph
         self._printed: dict[int, int] = {}  # prints shown so far, per listing
 
-    def panels(self, code: tuple[str, ...], bottom: float = LEGEND_TOP) -> tuple[CodePanel, OutputPanel]:
-        """The code panel and, under it down to `bottom`, the panel where the prints appear."""
-        panel = CodePanel(code, self.theme, CODE_BOX)
+    def panels(
+        self, code: tuple[str, ...], bottom: float = LEGEND_TOP, box: Box = CODE_BOX, scrolling: bool = False
+    ) -> tuple[CodePanel, OutputPanel]:
+        """The code panel in `box` (one that scrolls, for a long file) and, under it down to
+        `bottom`, the panel where the prints appear."""
+        panel = (ScrollingCodePanel if scrolling else CodePanel)(code, self.theme, box)
         top = panel.background.get_bottom()[1] - 0.2
-        return panel, OutputPanel(self.theme, Box(CODE_BOX.left + 0.1, CODE_BOX.right, bottom, top))
+        return panel, OutputPanel(self.theme, Box(box.left + 0.1, box.right, bottom, top))
+
+    def print_text(self, output: OutputPanel, text: str, color: str | None = None) -> list[Text]:
+        """Print `text` (its lines wrapped to the panel) as a terminal would, and return the lines."""
+        lines = [piece for line in text.split("\n") for piece in output.wrap(line)]
+        for line in lines:
+            self.play(output.print_line(line, color), run_time=1 if len(lines) == 1 else 0.4)
+        return output.printed[-len(lines) :]
 
     def swap_panels(
         self, code: CodePanel, output: OutputPanel, lines: tuple[str, ...], *leaving: Mobject
@@ -75,11 +85,9 @@ class CodeGraphScene(LectureScene):
         done = self._printed.get(id(listing), 0)
         if done < len(listing.prints) and listing.print_lines[done] == line:
             self._printed[id(listing)] = done + 1
-            lines = [piece for text in listing.prints[done].split("\n") for piece in output.wrap(text)]
-            for text in lines:
-                self.play(output.print_line(text), run_time=1 if len(lines) == 1 else 0.4)
+            printed = self.print_text(output, listing.prints[done])
             self.hold(1)
-            return output.printed[-len(lines) :]
+            return printed
         return []
 
     def legend(self, output: str) -> VGroup:
