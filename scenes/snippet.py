@@ -1,6 +1,5 @@
 """snippet: a lecturer's own PyTorch file, step by step: its code, its prints, its tensors' memory, its graph."""
 
-import math
 import re
 
 from manim import *
@@ -15,13 +14,15 @@ from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_WIDTH, MemoryBlock, StridedView
-from seminar_anim.visual.tensor import TensorGrid
+from seminar_anim.visual.tensor import ElidedRow, TensorGrid
 from seminar_anim.visual.theme import SMALL_SIZE
 
 MAX_BLOCKS = 2  # storages on screen at once; the least recently used leaves
 MAX_CELLS = 8  # cells of a storage drawn; past them one cell of dots stands for the rest
-MAX_GRID = 24  # elements of a tensor drawn as a grid; a larger one shows its facts only
+MAX_GRID = 24  # elements of a tensor drawn as a grid; a larger one shows its first and last ones
+ELIDED_SHOWN = 6  # first elements of a big tensor drawn before the cell of dots and its last element
 MAX_LINKS = 12  # grid cells joined to their storage cell by a line
+COPY_CALL = re.compile(r"\.(to|cuda|cpu)\(")  # a call that copies a tensor to another device
 BLOCK_PITCH = 1.45
 FOCUS_TOP = GRAPH_AREA.top - MAX_BLOCKS * BLOCK_PITCH - 0.1
 ROOM = GRAPH_AREA.width - 0.2  # the width a storage row or a tensor may take
@@ -105,6 +106,8 @@ class SnippetScene(CodeGraphScene):
         wanted = wanted[-MAX_BLOCKS:]
         arriving: list[Animation] = []
         kept: dict[int, MemoryBlock] = {}
+        copies: list[tuple[MemoryBlock, MemoryBlock]] = []
+        shown = dict(self.blocks)
         for row, ident in enumerate(wanted):
             names = [name for name, tensor in after.tensors.items() if tensor.storage == ident]
             storage = after.storages[ident]
@@ -118,9 +121,16 @@ class SnippetScene(CodeGraphScene):
             block.move_to((GRAPH_AREA.left + 0.1, GRAPH_AREA.top - 0.05 - row * BLOCK_PITCH, 0), aligned_edge=UP + LEFT)
             if ident in self.blocks:
                 arriving.append(ReplacementTransform(self.blocks.pop(ident), block))
+            elif (source := self.copied_from(after, ident, shown)) is not None:
+                copies.append((source, block))
             else:
                 arriving.append(FadeIn(block, shift=0.2 * DOWN))
             kept[ident] = block
+        if copies:  # the old tensor leaves first, clearing the copy's way
+            self.play(FadeOut(self.focus))
+            self.focus = VGroup()
+        for source, block in copies:
+            self.travel(source, block)
         leaving += list(self.blocks.values())
         self.blocks = kept
         new_focus = VGroup()
@@ -133,14 +143,50 @@ class SnippetScene(CodeGraphScene):
         self.focus, self.focused = new_focus, focus
         self.play(*(FadeOut(mobject) for mobject in leaving), *arriving, FadeIn(new_focus))
 
+    @staticmethod
+    def copied_from(after: StatementRecord, ident: int, shown: dict[int, MemoryBlock]) -> MemoryBlock | None:
+        """The block of `shown` that `.to()`, `.cuda()` or `.cpu()` copied into the new storage
+        `ident`: one on the other device, holding the same values if one does."""
+        if not COPY_CALL.search(after.source):
+            return None
+        storages = after.storages
+        others = [
+            (other, block)
+            for other, block in shown.items()
+            if other in storages and storages[other].device != storages[ident].device
+        ]
+        same = [block for other, block in others if storages[other].values == storages[ident].values]
+        candidates = same or [block for _, block in others]
+        return candidates[0] if candidates else None
+
+    def travel(self, source: MemoryBlock, target: MemoryBlock) -> None:
+        """A copy over the bus, as in the devices scene: the values leave their block, run along
+        the bus at the right of the blocks, and land in the new block on the other device."""
+        theme = self.theme
+        bus_x = GRAPH_AREA.right - 0.15
+        top, bottom = source.cells.get_center()[1], target.cells.get_center()[1]
+        bus = VGroup(
+            *(Line((bus_x - dx, top, 0), (bus_x - dx, bottom, 0), color=theme.muted, stroke_width=2) for dx in (0, 0.1))
+        )
+        bus.add(plain_text("bus", theme.muted, SMALL_SIZE).next_to(bus, LEFT, buff=0.1))
+        moving = VGroup(source.cells, *source.values).copy()
+        lane = bus_x - 0.6 - moving.width / 2  # the row's centre while its right edge runs beside the bus
+        route = [moving.get_center(), (lane, top, 0), (lane, bottom, 0), target.cells.get_center()]
+        path = VMobject().set_points_as_corners([np.array(point, dtype=float) for point in route])
+        self.play(Create(bus), run_time=0.4)
+        self.play(MoveAlongPath(moving, path), run_time=1.5)
+        self.remove(moving)
+        self.play(FadeIn(target), FadeOut(bus))
+
     def focus_group(self, grid: GridRecord, view: ViewLayout | None, block: MemoryBlock | None) -> VGroup:
         """One tensor: its elements as a grid, its name, shape, stride and offset, and its window."""
         theme = self.theme
         name = grid.key.split(".", 1)[1]
         drawn = VGroup()
-        if len(grid.values) == max(1, math.prod(grid.shape)) <= MAX_GRID and grid.dim <= 2:
-            cells = TensorGrid(grid, theme, theme.selection, 0.45, width=0.8)
-            drawn.add(cells)
+        if len(grid.values) == max(1, grid.numel) <= MAX_GRID and grid.dim <= 2:
+            drawn.add(TensorGrid(grid, theme, theme.selection, 0.45, width=0.8))
+        elif grid.numel > 1:
+            drawn.add(ElidedRow(grid, theme, theme.selection, ELIDED_SHOWN, 0.45, width=0.8))
         facts = VGroup(code_text(name, theme, SMALL_SIZE + 6, theme.selection))
         facts.add(ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE + 5))
         if view is not None:
@@ -158,9 +204,8 @@ class SnippetScene(CodeGraphScene):
         group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
         if view is not None and block is not None:
             group.add(StridedView(view, block, theme.selection))
-            if drawn and len(view.elements) <= MAX_LINKS:
-                tensor_grid = drawn.submobjects[0]
-                assert isinstance(tensor_grid, TensorGrid)
+            tensor_grid = drawn.submobjects[0] if drawn else None
+            if isinstance(tensor_grid, TensorGrid) and len(view.elements) <= MAX_LINKS:
                 for position, element in enumerate(view.elements):
                     link = Line(
                         tensor_grid.cells[position].get_top(),

@@ -126,6 +126,8 @@ def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
     if path.stem == "big_storage":  # 100 elements: the first cells, a cell of dots, and the real last one
         drawn = {text.key.split(".", 1)[1]: text.text for text in captures[-1].texts if text.key}
         assert drawn["storage1.storage[99]"] == "99.0" and drawn["storage1.offset[99]"] == "396"
+        matrix = {text.key.split(".", 1)[1]: text.text for text in captures[2].texts if text.key}
+        assert matrix["m[0, 5]"] == "5.0" and matrix["m[9, 9]"] == "99.0" and "m[0, 6]" not in matrix
 
 
 @pytest.mark.parametrize(("path", "depth"), [(EXAMPLES[2], 5), (ROOT / "tests" / "snippets" / "deep_chain.py", 8)])
@@ -175,3 +177,18 @@ def test_an_exception_is_the_last_step_and_the_render_completes(tmp_path: Path) 
     manifest = json.loads((tmp_path / "raises" / "480p15_dark" / "raises.manifest.json").read_text())
     assert manifest["error"] == "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)"
     assert manifest["prints"] == ["torch.Size([2, 3])"]
+
+
+def test_a_copy_to_another_device_travels_from_the_block_it_copies() -> None:
+    """`.to('cuda')` runs the values of the CPU block over the bus; a print copies nothing."""
+    from scenes.snippet import SnippetScene
+
+    facts = snippet_lesson(EXAMPLES[0])
+    statements = {statement.source: statement for step in facts.steps for statement in step.statements}
+    copy = statements["gpu_tensor = cpu_tensor.to('cuda')"]
+    cpu, gpu = copy.tensors["cpu_tensor"].storage, copy.tensors["gpu_tensor"].storage
+    block = object()
+    on_cpu: dict[int, Any] = {cpu: block}
+    assert SnippetScene.copied_from(copy, gpu, on_cpu) is block
+    assert SnippetScene.copied_from(copy, gpu, {gpu: on_cpu[cpu]}) is None
+    assert SnippetScene.copied_from(statements["print(gpu_tensor.device)"], gpu, on_cpu) is None

@@ -39,9 +39,8 @@ def test_a_graph_at_lecture_scale_is_legible_and_clean() -> None:
     assert count_op_nodes(parsed.tree) == 24 and max(columns(graph).values()) == 8
     view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
     assert view.area is WIDE_AREA
-    # Six nodes tall and nine columns wide, its smallest numbers come out about 10 px tall at
-    # 1080p, short of the 14 px a deep but narrower graph keeps (tests/test_snippets.py).
-    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT * 10 / 14
+    # Six nodes tall and nine columns wide, its smallest text is still 14 px tall at 1080p.
+    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT
     parts: list[Mobject] = [part for node in view.nodes.values() for part in node.parts]
     parts += [edge.local for edge in view.edges]
     assert layout_problems(drawn_texts(parts), 14.222, 8.0) == []

@@ -6,6 +6,7 @@ ask a record for its keys (`layout.value_key(2)`) and never spell one themselves
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from seminar_anim.model.manifest import Value
@@ -183,10 +184,15 @@ class GridRecord:
     dtype: str  # "float32", "uint8", ...
     element_size: int
     values: tuple[Element, ...]
+    last: Element | None = None  # a big tensor's last element, past the recorded ones
 
     @property
     def dim(self) -> int:
         return len(self.shape)
+
+    @property
+    def numel(self) -> int:
+        return math.prod(self.shape)
 
     @property
     def shape_text(self) -> str:
@@ -217,11 +223,13 @@ class GridRecord:
         }
         for index, value in enumerate(self.values):
             values[self.element_key(index)] = value
+        if self.last is not None:
+            values[self.element_key(self.numel - 1)] = self.last
         return values
 
 
 def grid_record(key: str, tensor: TensorRecord) -> GridRecord:
-    return GridRecord(key, tensor.shape, tensor.dtype, tensor.element_size, tensor.values)
+    return GridRecord(key, tensor.shape, tensor.dtype, tensor.element_size, tensor.values, tensor.last)
 
 
 def data(values: list[Datum]) -> dict[str, Value]:

@@ -68,6 +68,7 @@ class TensorRecord:
     requires_grad: bool
     grad: tuple[Element, ...] | None
     grad_fn: str | None  # e.g. "PowBackward0"
+    last: Element | None = None  # past the cap: the last element's value, row-major
 
     @property
     def dim(self) -> int:

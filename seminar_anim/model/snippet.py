@@ -393,6 +393,7 @@ class _Run:
             requires_grad=tensor.requires_grad,
             grad=None if grad is None else _elements(grad.detach().reshape(-1)[:MAX_ELEMENTS]),
             grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+            last=None if tensor.numel() <= MAX_ELEMENTS else _elements(tensor.detach().reshape(-1)[-1:])[0],
         )
 
 

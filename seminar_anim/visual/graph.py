@@ -45,6 +45,10 @@ NAME_MATH_SIZE = 28
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
 COMPACT_LABEL_MARGIN = 0.15
 COMPACT_GAP = 0.8
+# A deep graph is drawn small: its leaves' names grow inside their circles to stay as legible
+# as the operations' names beside them.
+COMPACT_LEAF_SIZE = 44
+LEAF_NAME_WIDTH = 1.6 * RADIUS
 COMPACT_DEPTH = 6  # from this many operations deep, nodes drop "Backward0" to fit the frame
 # The smallest text of a graph stays at least 14 px tall at 1080p (the frame is 8 units tall).
 MIN_TEXT_HEIGHT = 14 / 1080 * 8
@@ -60,7 +64,9 @@ class NodeView(VGroup):
         self.node = node
         if node.kind == "leaf":
             self.shape: VMobject = Circle(radius=RADIUS, color=theme.muted, stroke_width=3)
-            self.symbol: VMobject = math_text(node.formula, theme.text, 30)
+            self.symbol: VMobject = math_text(node.formula, theme.text, COMPACT_LEAF_SIZE if compact else 30)
+            if compact and self.symbol.width > LEAF_NAME_WIDTH:
+                self.symbol.scale_to_fit_width(LEAF_NAME_WIDTH)
         else:
             head, _, tail = node.torch_name.partition("Backward")
             self.symbol = VGroup(Text(head, font=theme.code_font, font_size=OP_SIZE, color=theme.text))

@@ -10,6 +10,7 @@ from manim import MathTypst, Mobject, Text
 from seminar_anim.visual.labels import ValueLabel
 
 SAFE_MARGIN = 0.05  # the outer 5% of the frame on each side stays empty
+EDGE_TOLERANCE = 1e-6
 OVERLAP_TOLERANCE = 0.01  # Manim units two boxes may touch by (anti-aliasing, baselines)
 
 
@@ -62,8 +63,9 @@ def _record(mobject: Mobject) -> DrawnText:
 def layout_problems(texts: list[DrawnText], frame_width: float, frame_height: float) -> list[str]:
     """Texts outside the safe area, and pairs of texts that overlap; empty when the frame is clean."""
     problems: list[str] = []
-    x_limit = frame_width / 2 * (1 - 2 * SAFE_MARGIN)
-    y_limit = frame_height / 2 * (1 - 2 * SAFE_MARGIN)
+    # A text laid out against the safe area's edge may pass it by a rounding error.
+    x_limit = frame_width / 2 * (1 - 2 * SAFE_MARGIN) + EDGE_TOLERANCE
+    y_limit = frame_height / 2 * (1 - 2 * SAFE_MARGIN) + EDGE_TOLERANCE
     for item in texts:
         if item.left < -x_limit or item.right > x_limit or item.bottom < -y_limit or item.top > y_limit:
             problems.append(f"{item.text!r} leaves the safe area")

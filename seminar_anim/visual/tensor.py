@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from manim import BLACK, DOWN, LEFT, RIGHT, UP, WHITE, Rectangle, VGroup, VMobject, interpolate_color
 
-from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 if TYPE_CHECKING:
@@ -95,6 +95,32 @@ class TensorGrid(VGroup):
         _, columns = _grid_shape(self.record.shape)
         picked = range(index * columns, (index + 1) * columns)
         return VGroup(*(self.cells[i] for i in picked), *(self.values[i] for i in picked if i < len(self.values)))
+
+
+class ElidedRow(VGroup):
+    """A tensor too big to draw whole, in row-major order: its first elements, a cell of dots
+    for those between, and its last element (its shape says the rest)."""
+
+    def __init__(
+        self, record: GridRecord, theme: Theme, color: str, shown: int, cell: float = CELL, width: float = CELL
+    ) -> None:
+        super().__init__()
+        size = min(26.0, 40 * cell)
+        firsts = list(enumerate(record.values[:shown]))
+        if record.last is not None:
+            ends = [(record.numel - 1, record.last)]
+        else:
+            ends = list(enumerate(record.values))[-1:] if len(record.values) > shown else []
+        for position, (index, value) in enumerate([*firsts, (-1, None), *ends]):
+            box = Rectangle(width=width, height=cell, color=color, stroke_width=2)
+            box.set_fill(theme.panel, opacity=1).move_to((position * width, 0.0, 0.0))
+            if value is None:
+                self.add(box, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(box))
+                continue
+            label = ValueLabel(record.element_key(index), value, theme.text, size)
+            if label.width > width * 0.9:
+                label.scale_to_fit_width(width * 0.9)
+            self.add(box, label.move_to(box).set_z_index(1))
 
 
 class CaptionedGrid(VGroup):
