@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 
@@ -127,6 +128,17 @@ class Target:
     passed: bool | None
 
 
+@dataclass(frozen=True)
+class EncoderTrial:
+    """The frames of one rendered video encoded again with one candidate configuration."""
+
+    video: str  # the scene and quality the frames come from
+    codec: str
+    options: str
+    size_bytes: int
+    encode_cpu_s: float  # CPU time of converting and encoding, decoding not included
+
+
 @dataclass
 class Report:
     """Everything one run measured, and where and how."""
@@ -140,6 +152,7 @@ class Report:
     overhead_scene: list[Measurement] = field(default_factory=list)  # seminar-anim's memory, per baseline quality
     values: list[ValuesTime] = field(default_factory=list)
     course: CourseRuns | None = None
+    encoders: list[EncoderTrial] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
@@ -252,6 +265,69 @@ def measurement(label: str, quality: str, run: Run, video: Path | None) -> Measu
     return Measurement(label, quality, run.wall_s, seconds, run.peak_mib, error)
 
 
+# --- encoder candidates ----------------------------------------------------------------------
+
+Candidate = tuple[str, str, dict[str, str]]
+# (codec, pixel format, options): H.264 for MP4 (the reference, x264 medium/CRF 23, first; the
+# chosen one is seminar_anim.output.video.X264_OPTIONS), then what a transparent output may use.
+OPAQUE_CANDIDATES: tuple[Candidate, ...] = (
+    ("libx264", "yuv420p", {"preset": "medium", "crf": "23"}),
+    ("libx264", "yuv420p", {"preset": "ultrafast"}),
+    ("libx264", "yuv420p", {"preset": "superfast", "crf": "23"}),
+    ("libx264", "yuv420p", {"preset": "veryfast", "crf": "23"}),
+)
+ALPHA_CANDIDATES: tuple[Candidate, ...] = (
+    ("qtrle", "argb", {}),
+    ("prores_ks", "yuva444p10le", {"profile": "4444"}),
+    ("png", "rgba", {}),
+    ("libvpx-vp9", "yuva420p", {}),
+    ("libvpx-vp9", "yuva420p", {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "4", "row-mt": "1"}),
+)
+
+
+def encoder_trials(video: Path, label: str, candidates: Sequence[Candidate]) -> list[EncoderTrial]:
+    """Decode `video` once per candidate and encode its frames again, in memory; the CPU time
+    of a decode-only pass is taken off each, so what remains is the conversion and the encoder."""
+    decoding = _encode_pass(video, None)[0]
+    trials = []
+    for candidate in candidates:
+        codec, pix_fmt, options = candidate
+        spent, size = _encode_pass(video, candidate)
+        shown = " ".join(f"{key}={value}" for key, value in options.items()) or "defaults"
+        trials.append(EncoderTrial(label, codec, f"{pix_fmt} {shown}", size, max(0.0, spent - decoding)))
+    return trials
+
+
+def _encode_pass(video: Path, candidate: Candidate | None) -> tuple[float, int]:
+    """CPU seconds and bytes of decoding `video` and, with a candidate, encoding it again."""
+    import io
+
+    import av
+
+    buffer = io.BytesIO()
+    started = time.process_time()
+    with av.open(str(video)) as source:
+        stream = source.streams.video[0]
+        if candidate is None:
+            for _frame in source.decode(stream):
+                pass
+            return time.process_time() - started, 0
+        codec, pix_fmt, options = candidate
+        with av.open(buffer, "w", format="webm" if codec == "libvpx-vp9" else "mov") as output:
+            rate = Fraction(stream.average_rate or 15)
+            target = output.add_stream(codec, rate=rate, options=options)
+            assert isinstance(target, av.VideoStream)
+            target.pix_fmt, target.width, target.height = pix_fmt, stream.width, stream.height
+            for index, frame in enumerate(source.decode(stream)):
+                rgba = frame.reformat(format="rgba")
+                rgba.pts, rgba.time_base = index, 1 / rate
+                for packet in target.encode(rgba):
+                    output.mux(packet)
+            for packet in target.encode():
+                output.mux(packet)
+    return time.process_time() - started, len(buffer.getvalue())
+
+
 # --- the commands --------------------------------------------------------------------------
 
 
@@ -281,11 +357,27 @@ class Bench:
         listing = subprocess.run([self.seminar_anim, "list"], capture_output=True, text=True, check=True, cwd=ROOT)
         return [line.split()[0] for line in listing.stdout.splitlines() if line.strip()]
 
-    def render(self, scene: str, quality: str) -> Measurement:
+    def render(self, scene: str, quality: str, *extra: str) -> Measurement:
         command = [self.seminar_anim, "render", scene, "--quality", quality, "--force", "--jobs", "1"]
-        command += ["--device", "cpu", "--out", str(self.out / "scenes")]
-        run = self.timed(f"render {scene} at {quality}", command)
-        return measurement(scene, quality, run, printed_video(run, f"{scene}.mp4"))
+        command += ["--device", "cpu", "--out", str(self.out / "scenes"), *extra]
+        run = self.timed(f"render {scene} at {quality} {' '.join(extra)}".strip(), command)
+        name = f"{scene}.mov" if "--transparent" in extra else f"{scene}.mp4"
+        return measurement(scene + (" transparent" if extra else ""), quality, run, printed_video(run, name))
+
+    def encoders(self, scene: str, renders: Sequence[Measurement]) -> list[EncoderTrial]:
+        """The scene's renders, and a transparent one at low quality, encoded by every candidate."""
+        trials = []
+        for item in renders:
+            video = self.out / "scenes" / scene / f"{QUALITIES[item.quality][1]}_dark" / f"{scene}.mp4"
+            if item.error is None and video.exists():
+                self.say(f"encoders on {scene} at {item.quality} ...")
+                trials += encoder_trials(video, f"{scene} {item.quality}", OPAQUE_CANDIDATES)
+        clear = self.render(scene, "low", "--transparent")
+        video = self.out / "scenes" / scene / "480p15_dark_transparent_mov" / f"{scene}.mov"
+        if clear.error is None and video.exists():
+            self.say(f"alpha encoders on {scene} at low ...")
+            trials += encoder_trials(video, f"{scene} low, transparent", ALPHA_CANDIDATES)
+        return trials
 
     def baseline(self, quality: str) -> Measurement:
         """The plain-Manim scene, rendered by the `manim` command with the same settings as seminar-anim's."""
@@ -538,8 +630,46 @@ def markdown(report: Report) -> str:
             for item in report.values
         ]
         lines += [*_table(("scene", "wall s", "peak MiB"), rows), ""]
+    if report.encoders:
+        lines += _encoder_section(report)
     lines += _method_section()
     return "\n".join(lines)
+
+
+def _encoder_section(report: Report) -> list[str]:
+    lines = [
+        "## Encoders",
+        "",
+        "The frames of each render above, decoded and encoded again in memory by each candidate; size relative "
+        "to the first row of its video (x264 medium/CRF 23 for opaque video, qtrle for transparent); encode CPU "
+        "is the conversion and encoding, decoding taken off; per second of render = (encode CPU - ultrafast's) / "
+        "the render's wall time, an upper bound of what the encoder adds to a render.",
+        "",
+    ]
+    renders = {f"{item.label} {item.quality}": item for item in report.renders}
+    rows = []
+    for trial in report.encoders:
+        first = next(other for other in report.encoders if other.video == trial.video)
+        fastest = next(
+            (other for other in report.encoders if other.video == trial.video and "ultrafast" in other.options), None
+        )
+        render = renders.get(trial.video)
+        share = "—"
+        if fastest is not None and render is not None and render.error is None:
+            share = f"{(trial.encode_cpu_s - fastest.encode_cpu_s) / render.wall_s:+.1%}"
+        rows.append(
+            [
+                trial.video,
+                trial.codec,
+                trial.options,
+                f"{trial.size_bytes / 1e6:.2f}",
+                _times(trial.size_bytes / first.size_bytes),
+                f"{trial.encode_cpu_s:.1f}",
+                share,
+            ]
+        )
+    header = ("frames of", "codec", "pixels and options", "MB", "size vs first", "encode CPU s", "per s of render")
+    return [*lines, *_table(header, rows), ""]
 
 
 def _baseline_section(report: Report) -> list[str]:
@@ -600,6 +730,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--skip-course", action="store_true", help="do not render the course")
     parser.add_argument("--skip-baseline", action="store_true", help="do not compare with plain Manim")
     parser.add_argument("--out", type=Path, help="folder for the media, kept (default: a temporary folder, deleted)")
+    parser.add_argument(
+        "--encoders", action="store_true", help="encode each rendered scene's frames again with every candidate"
+    )
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the markdown to write")
     return parser.parse_args(argv)
 
@@ -637,6 +770,9 @@ def measure(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             report.overhead_scene.append(ours or bench.render(OVERHEAD_SCENE, quality))
     if not args.skip_course:
         report.course = bench.course([] if scenes == every else scenes)
+    if args.encoders:
+        for scene in scenes:
+            report.encoders += bench.encoders(scene, [item for item in report.renders if item.label == scene])
 
 
 def _command_line(argv: Sequence[str] | None) -> str:

@@ -22,6 +22,7 @@ from seminar_anim.output.cache import render_key
 from seminar_anim.output.course import Chapter, CourseResult, build_course, check_chapters
 from seminar_anim.output.records import CourseRecord
 from seminar_anim.output.render import plan_render, render_scene
+from tests.test_files import assert_streamable
 from tests.tiny_scene import BROKEN, tiny_facts, tiny_spec
 
 LESSON = LessonOptions(device="cpu")
@@ -55,7 +56,7 @@ def test_transparent_webm_slides_keep_the_alpha(tmp_path: Path) -> None:
 
     render_scene(tiny_spec(), LESSON, RenderOptions(out=tmp_path, format="webm", transparent=True), slides=True)
     folder = tmp_path / "tiny" / "480p15_dark_transparent_webm"
-    with Image.open(folder / "sections" / "01_one.png") as poster:
+    with Image.open(folder / "sections" / "tiny-01-one.png") as poster:
         assert poster.mode == "RGBA"
         background, square = poster.getpixel((5, 5)), poster.getpixel((427 - 125, 240))
         assert isinstance(background, tuple) and isinstance(square, tuple)
@@ -125,6 +126,7 @@ def test_chapters_start_where_each_scene_starts_in_the_joined_video(course: tupl
     out, result = course
     folder = out / "course" / "480p15_dark"
     assert folder / "course.mp4" in result.paths
+    assert_streamable(folder / "course.mp4")
     parts = [frames(out / name / "480p15_dark" / f"{name}.mp4") for name in ("tiny-a", "tiny-b")]
     joined = frames(folder / "course.mp4")
     title_frames = len(joined) - sum(len(part) for part in parts)

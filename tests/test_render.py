@@ -41,14 +41,14 @@ def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> 
     sections = json.loads((folder / "sections" / "sections.json").read_text())
     assert [entry["name"] for entry in sections] == ["code", "scalar", "vector", "matrix", "tensor", "dimensions"]
     for number, entry in enumerate(sections, start=1):
-        assert entry["video"] == f"{number:02d}_{entry['name']}.mp4"
+        assert entry["video"] == f"tensors-{number:02d}-{entry['name']}.mp4"
         assert (folder / "sections" / entry["video"]).exists()
     assert sum(float(entry["duration"]) for entry in sections) == pytest.approx(duration, abs=0.2)
 
     cues = list(srt.parse((folder / "tensors.srt").read_text()))
-    assert len(cues) == len(sections)
+    assert len(cues) >= len(sections)  # a long subtitle is split into cues that fit two lines
     assert cues[0].start.total_seconds() == 0
-    assert cues[-1].end.total_seconds() == pytest.approx(duration, abs=0.2)
+    assert cues[-1].end.total_seconds() <= duration + 0.2
 
     manifest = json.loads((folder / "tensors.manifest.json").read_text())
     shown = CliRunner().invoke(main, ["values", "tensors", "--device", "cpu", "--json"])
@@ -163,28 +163,29 @@ def test_each_process_compiles_typst_into_a_private_folder_and_shares_whole_file
     assert sorted(path.name for path in shared.iterdir()) == ["new.svg", "old.svg"]
 
 
-def test_a_held_frame_encodes_as_manim_encodes_it(tmp_path: Path) -> None:
-    """Converting a repeated frame once gives the frames Manim's own encoder gives, as many."""
+def test_a_held_frame_is_converted_once_with_the_matrix_its_tags_name(tmp_path: Path) -> None:
+    """A repeated frame gives as many frames, and a decoder that reads the tags gets its colour back."""
     from fractions import Fraction
 
     import numpy as np
     from manim._config.video_encoder import VideoEncoderSpec
-    from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+    from seminar_anim.output.video import encoder_options
     from seminar_anim.visual.encoding import HeldFrameEncoder
 
-    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(15), (("crf", "23"), ("preset", "ultrafast")))
+    options = tuple(encoder_options("mp4", transparent=False).items())
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(15), options)
     pixels = np.zeros((48, 64, 4), dtype=np.uint8)
-    pixels[10:30, 20:50] = (240, 180, 50, 255)
+    pixels[..., :3] = (240, 180, 50)
     pixels[..., 3] = 255
-    decoded = []
-    for encoder_class in (VideoSegmentEncoder, HeldFrameEncoder):
-        target = tmp_path / f"{encoder_class.__name__}.mp4"
-        encoder = encoder_class(target=target, spec=spec)
-        encoder.write_frame(pixels, repeat=6)  # type: ignore[arg-type]
-        encoder.finish()
-        with av.open(str(target)) as container:
-            decoded.append([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
-    manim_frames, held_frames = decoded
-    assert len(held_frames) == len(manim_frames) == 6
-    assert all(np.array_equal(a, b) for a, b in zip(manim_frames, held_frames, strict=True))
+    target = tmp_path / "held.mp4"
+    encoder = HeldFrameEncoder(target=target, spec=spec)
+    encoder.write_frame(pixels, repeat=6)
+    encoder.finish()
+    with av.open(str(target)) as container:
+        decoded = [
+            frame.reformat(format="rgb24", src_colorspace="itu709", src_color_range="MPEG").to_ndarray()
+            for frame in container.decode(video=0)
+        ]
+    assert len(decoded) == 6
+    assert all(np.abs(frame[24, 32].astype(int) - (240, 180, 50)).max() <= 3 for frame in decoded)

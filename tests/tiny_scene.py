@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.metadata import version
 from typing import Any
 
@@ -11,6 +11,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rotate, Square
 from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.visual.lecture import LectureScene
+from seminar_anim.visual.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,26 @@ class BrokenScene(TinyScene):
 
 
 BROKEN = SceneSpec(name="broken", description="fails", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:BrokenScene")
+
+
+def roles() -> list[str]:
+    """The theme's role colours, the background first."""
+    return [field.name for field in fields(Theme) if field.name not in ("name", "code_font")]
+
+
+class SwatchScene(LectureScene):
+    """One still step: a square of each role colour in a row, over the background."""
+
+    def construct(self) -> None:
+        self.step("swatches", "The theme's role colours.")
+        colours = [getattr(self.theme, role) for role in roles()[1:]]
+        for index, colour in enumerate(colours):
+            square = Square(1.0, color=colour, fill_opacity=1, stroke_width=0)
+            self.add(square.move_to(((index - (len(colours) - 1) / 2) * 1.15, 0, 0)))
+        self.wait(0.2)
+
+
+def swatch_spec() -> SceneSpec:
+    return SceneSpec(
+        name="swatches", description="role colours", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:SwatchScene"
+    )

@@ -16,6 +16,7 @@ from seminar_anim.errors import OutputError
 from seminar_anim.output.cache import digest, package_digest, stored_key
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
+from seminar_anim.output.video import FASTSTART
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
@@ -208,7 +209,7 @@ def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str) -
     import av
 
     time_base = clips[0].time_base
-    with av.open(str(target), "w") as output, av.open(str(clips[0].path)) as first:
+    with av.open(str(target), "w", options=FASTSTART) as output, av.open(str(clips[0].path)) as first:
         output.metadata["title"] = title
         stream = output.add_stream_from_template(first.streams.video[0])
         output.set_chapters(

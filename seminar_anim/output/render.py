@@ -19,6 +19,7 @@ from seminar_anim.model.manifest import Manifest
 from seminar_anim.output.cache import KEY_FILE, key_record, render_key, stored_key
 from seminar_anim.output.records import SectionEntry
 from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
+from seminar_anim.output.video import encoder_options, finish_video
 
 Progress = Callable[[str], None]
 TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
@@ -33,6 +34,7 @@ class RenderPlan:
     stem: str
     extension: str
     note: str | None  # said once when an option had to be adapted
+    title: str = ""  # the video's title tag; its clips add their step
 
     @property
     def manim_extension(self) -> str:
@@ -54,7 +56,9 @@ def plan_render(spec: SceneSpec, options: RenderOptions) -> RenderPlan:
     # One folder per kind of output, so a PNG poster never replaces the MP4 beside it.
     tag = f"{quality.tag}_{options.theme}" + ("_transparent" if options.transparent else "")
     tag += "" if extension == "mp4" else f"_{extension}"
-    return RenderPlan(folder=options.out / spec.name / tag, stem=spec.name, extension=extension, note=note)
+    return RenderPlan(
+        folder=options.out / spec.name / tag, stem=spec.name, extension=extension, note=note, title=spec.chapter
+    )
 
 
 def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: str) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
         "save_sections": extension not in ("png", "none"),
         "output_file": stem,
         "disable_caching": True,
-        "video_encoder_options": _encoder_options(options, extension),
+        "video_encoder_options": encoder_options(extension, options.transparent),
         "progress_bar": "none",
         "verbosity": "WARNING",
         "write_all": False,
@@ -82,19 +86,6 @@ def manim_config(options: RenderOptions, media_dir: Path, extension: str, stem: 
     if unknown:
         raise RuntimeError(f"this Manim ({_manim_version()}) has no settings {unknown}")
     return settings
-
-
-# libx264's fastest preset: at 1080p60 encoding, not drawing, set the pace (2 cores, 31 s of
-# `inplace`: 48.6 s with Manim's default preset, 30.1 s with this one) and the frames keep their
-# look (42.9 dB mean PSNR against the default preset's), at about three times the file size.
-X264_PRESET = "ultrafast"
-
-
-def _encoder_options(options: RenderOptions, extension: str) -> dict[str, str]:
-    """Encoder settings beyond Manim's: only for H.264 (MP4, and MOV without alpha)."""
-    if extension in ("mp4", "mov") and not options.transparent:
-        return {"preset": X264_PRESET}
-    return {}
 
 
 def _manim_version() -> str:
@@ -254,10 +245,11 @@ def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
     """Gather Manim's outputs into `built` under their final names."""
     built.mkdir()
     primary = _find_one(media, f"{plan.stem}.{plan.manim_extension}")
+    title = plan.title or plan.stem
     if plan.extension == "gif":
         _mp4_to_gif(primary, built / f"{plan.stem}.gif", theme)
     else:
-        shutil.move(primary, built / primary.name)
+        finish_video(primary, built / primary.name, title)
     for subtitle in media.rglob(f"{plan.stem}.srt"):
         shutil.move(subtitle, built / subtitle.name)
     index_files = list(media.rglob(f"sections/{plan.stem}.json"))
@@ -268,8 +260,9 @@ def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
     entries = SectionEntry.read_all(index_files[0])
     for number, entry in enumerate(entries, start=1):
         source = index_files[0].parent / entry.video
-        target = f"{number:02d}_{entry.name}{source.suffix}"
-        shutil.move(source, sections / target)
+        # Named after the scene too: clips of several scenes gathered in one folder never collide.
+        target = f"{plan.stem}-{number:02d}-{entry.name}{source.suffix}"
+        finish_video(source, sections / target, f"{title}: step {number}, {entry.name}")
         entries[number - 1] = replace(entry, video=target)
     SectionEntry.write_all(sections / SECTIONS_INDEX, entries)
 

@@ -22,7 +22,8 @@ def last_frame(video: Path) -> Any:
 
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        alpha = stream.metadata.get("alpha_mode") == "1" or stream.codec_context.pix_fmt in ("argb", "rgba", "yuva420p")
+        tags = {key.lower(): value for key, value in stream.metadata.items()}  # Matroska tags read back upper-case
+        alpha = tags.get("alpha_mode") == "1" or stream.codec_context.pix_fmt in ("argb", "rgba", "yuva420p")
         decoder = av.CodecContext.create("libvpx-vp9", "r") if alpha and stream.codec_context.name == "vp9" else None
         last = None
         for packet in container.demux(stream):

@@ -1,4 +1,5 @@
-"""Video writing for lecture scenes: a held frame is converted for the encoder once, not per frame."""
+"""Video writing for lecture scenes: a held frame is converted for the encoder once, not per
+frame, and with the colour matrix its tags name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import av
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+from seminar_anim.output.video import MATRIX, RANGE
 
 
 class HeldFrameEncoder(VideoSegmentEncoder):
@@ -22,7 +25,13 @@ class HeldFrameEncoder(VideoSegmentEncoder):
         stream = self._stream
         assert isinstance(stream, av.VideoStream)
         try:
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(format=self.spec.pixel_format)
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgba")
+            if self.spec.pixel_format.startswith("yuv"):
+                # With the matrix and range the stream is tagged with (Manim's own conversion
+                # uses BT.601 and tags nothing).
+                frame = frame.reformat(format=self.spec.pixel_format, dst_colorspace=MATRIX, dst_color_range=RANGE)
+            else:
+                frame = frame.reformat(format=self.spec.pixel_format)
             for _ in range(repeat):
                 frame.pts = self._next_pts
                 frame.time_base = time_base

@@ -9,6 +9,7 @@ import numpy as np
 from manim import RIGHT, UP, Animation, AnimationGroup, Camera, ManimColor, Mobject, Scene, VGroup
 from manim.renderer.cairo_renderer import CairoRenderer
 
+from seminar_anim.visual.captions import caption_cues
 from seminar_anim.visual.encoding import LectureFileWriter
 from seminar_anim.visual.labels import math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
@@ -113,8 +114,9 @@ class LectureScene(Scene):
         name, subcaption = self.steps[-1]
         elapsed = self.time - self._step_start
         self._step_start = None
-        # Subcaptions are added when a step ends, so each spans its whole step.
-        self.add_subcaption(subcaption, duration=elapsed, offset=-elapsed)
+        # Subcaptions are added when a step ends, so their cues share out the whole step.
+        for cue in caption_cues(subcaption, elapsed):
+            self.add_subcaption(cue.text, duration=cue.duration, offset=cue.start - elapsed)
         if self.on_step_end is not None:
             self.on_step_end(self, len(self.steps) - 1, name)
 
