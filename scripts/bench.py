@@ -13,6 +13,7 @@ course with one and two jobs, then unchanged. A full run takes 40 minutes or mor
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shlex
@@ -29,7 +30,10 @@ from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 
+from seminar_anim.output.video import X264_OPTIONS, X264_OVERRIDE
+
 ROOT = Path(__file__).resolve().parent.parent
+
 BASELINE_FILE = ROOT / "benchmarks" / "baseline_scene.py"
 BASELINE_SCENE = "BaselineScene"
 OVERHEAD_SCENE = "memory"  # the seminar-anim scene the baseline imitates
@@ -153,6 +157,8 @@ class Report:
     values: list[ValuesTime] = field(default_factory=list)
     course: CourseRuns | None = None
     encoders: list[EncoderTrial] = field(default_factory=list)
+    encoders_before: list[Measurement] = field(default_factory=list)  # renders with ULTRAFAST
+    encoders_again: list[Measurement] = field(default_factory=list)  # the chosen encoder once more
 
     @property
     def failures(self) -> list[str]:
@@ -210,7 +216,7 @@ class TreeSampler(threading.Thread):
             self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.root))
 
 
-def run_measured(command: Sequence[str]) -> Run:
+def run_measured(command: Sequence[str], environment: dict[str, str] | None = None) -> Run:
     """Run `command` to the end and measure its wall time and peak memory.
 
     Peak memory is the larger of two figures: the biggest single process's peak RSS, exact,
@@ -220,7 +226,9 @@ def run_measured(command: Sequence[str]) -> Run:
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(list(command), stdout=out, stderr=err, cwd=ROOT)
+        process = subprocess.Popen(
+            list(command), stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(environment or {})}
+        )
         sampler = TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -270,11 +278,13 @@ def measurement(label: str, quality: str, run: Run, video: Path | None) -> Measu
 Candidate = tuple[str, str, dict[str, str]]
 # (codec, pixel format, options): H.264 for MP4 (the reference, x264 medium/CRF 23, first; the
 # chosen one is seminar_anim.output.video.X264_OPTIONS), then what a transparent output may use.
+ULTRAFAST = {"preset": "ultrafast"}  # the encoder before issue 14
 OPAQUE_CANDIDATES: tuple[Candidate, ...] = (
     ("libx264", "yuv420p", {"preset": "medium", "crf": "23"}),
-    ("libx264", "yuv420p", {"preset": "ultrafast"}),
+    ("libx264", "yuv420p", ULTRAFAST),
     ("libx264", "yuv420p", {"preset": "superfast", "crf": "23"}),
     ("libx264", "yuv420p", {"preset": "veryfast", "crf": "23"}),
+    ("libx264", "yuv420p", X264_OPTIONS),
 )
 ALPHA_CANDIDATES: tuple[Candidate, ...] = (
     ("qtrle", "argb", {}),
@@ -340,14 +350,16 @@ class Bench:
         bin_dir = Path(sys.executable).parent
         self.seminar_anim = str(_tool(bin_dir, "seminar-anim"))
         self.manim = str(_tool(bin_dir, "manim"))
+        self.before: list[Measurement] = []  # renders with ULTRAFAST, for --encoders
+        self.again: list[Measurement] = []  # the same renders with the chosen encoder, after those
 
     def say(self, line: str) -> None:
         elapsed = time.monotonic() - self.started
         print(f"[{int(elapsed // 60):3d}:{int(elapsed % 60):02d}] {line}", file=sys.stderr, flush=True)
 
-    def timed(self, what: str, command: Sequence[str]) -> Run:
+    def timed(self, what: str, command: Sequence[str], environment: dict[str, str] | None = None) -> Run:
         self.say(f"{what} ...")
-        run = run_measured(command)
+        run = run_measured(command, environment)
         outcome = "ok" if run.error is None else f"FAILED ({run.error})"
         self.say(f"  {what}: {run.wall_s:.1f} s, peak {run.peak_mib:.0f} MiB, {outcome}")
         return run
@@ -357,12 +369,13 @@ class Bench:
         listing = subprocess.run([self.seminar_anim, "list"], capture_output=True, text=True, check=True, cwd=ROOT)
         return [line.split()[0] for line in listing.stdout.splitlines() if line.strip()]
 
-    def render(self, scene: str, quality: str, *extra: str) -> Measurement:
+    def render(self, scene: str, quality: str, *extra: str, x264: dict[str, str] | None = None) -> Measurement:
         command = [self.seminar_anim, "render", scene, "--quality", quality, "--force", "--jobs", "1"]
         command += ["--device", "cpu", "--out", str(self.out / "scenes"), *extra]
-        run = self.timed(f"render {scene} at {quality} {' '.join(extra)}".strip(), command)
+        label = scene + (" transparent" if extra else "") + (" with ultrafast" if x264 else "")
+        run = self.timed(f"render {label} at {quality}", command, {X264_OVERRIDE: json.dumps(x264)} if x264 else None)
         name = f"{scene}.mov" if "--transparent" in extra else f"{scene}.mp4"
-        return measurement(scene + (" transparent" if extra else ""), quality, run, printed_video(run, name))
+        return measurement(label, quality, run, printed_video(run, name))
 
     def encoders(self, scene: str, renders: Sequence[Measurement]) -> list[EncoderTrial]:
         """The scene's renders, and a transparent one at low quality, encoded by every candidate."""
@@ -372,6 +385,10 @@ class Bench:
             if item.error is None and video.exists():
                 self.say(f"encoders on {scene} at {item.quality} ...")
                 trials += encoder_trials(video, f"{scene} {item.quality}", OPAQUE_CANDIDATES)
+                # The same render with the encoder of before, then the chosen one again: the
+                # render-time ratio is the mean of both, so a drift of the machine cancels.
+                self.before.append(self.render(scene, item.quality, x264=ULTRAFAST))
+                self.again.append(self.render(scene, item.quality))
         clear = self.render(scene, "low", "--transparent")
         video = self.out / "scenes" / scene / "480p15_dark_transparent_mov" / f"{scene}.mov"
         if clear.error is None and video.exists():
@@ -669,7 +686,27 @@ def _encoder_section(report: Report) -> list[str]:
             ]
         )
     header = ("frames of", "codec", "pixels and options", "MB", "size vs first", "encode CPU s", "per s of render")
-    return [*lines, *_table(header, rows), ""]
+    lines += [*_table(header, rows), ""]
+    if report.encoders_before:
+        lines += [
+            "Render time with the chosen encoder against the encoder of before (x264 ultrafast), the same "
+            "command run three times in a row: chosen (the Scenes table above), ultrafast "
+            f"(`{X264_OVERRIDE}` set), chosen again; growth = mean of the chosen runs / ultrafast's - 1.",
+            "",
+        ]
+        ab_rows = []
+        for before, again in zip(report.encoders_before, report.encoders_again, strict=True):
+            scene = before.label.removesuffix(" with ultrafast")
+            chosen = renders.get(f"{scene} {before.quality}")
+            if chosen is None or chosen.error or before.error or again.error:
+                continue
+            mean = (chosen.wall_s + again.wall_s) / 2
+            growth = f"{mean / before.wall_s - 1:+.1%}"
+            times = (_seconds(before.wall_s), _seconds(chosen.wall_s), _seconds(again.wall_s))
+            ab_rows.append([scene, before.quality, *times, growth])
+        ab_header = ("scene", "quality", "ultrafast s", "chosen s", "chosen again s", "render time growth")
+        lines += [*_table(ab_header, ab_rows), ""]
+    return lines
 
 
 def _baseline_section(report: Report) -> list[str]:
@@ -773,6 +810,7 @@ def measure(args: argparse.Namespace, bench: Bench, report: Report) -> None:
     if args.encoders:
         for scene in scenes:
             report.encoders += bench.encoders(scene, [item for item in report.renders if item.label == scene])
+        report.encoders_before, report.encoders_again = bench.before, bench.again
 
 
 def _command_line(argv: Sequence[str] | None) -> str:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-# Chosen by measurement (scripts/bench.py, docs/benchmarks.md): the same 1080p60 frames are
-# 0.8x the size of x264 medium/CRF 23 for a small share more encoding time than ultrafast,
-# whose files were about eight times larger.
-X264_OPTIONS = {"preset": "veryfast", "crf": "23"}
+# Chosen by measurement (scripts/bench.py --encoders, docs/benchmarks.md#encoders): x264's
+# fastest preset with the three tools that matter for lecture frames, which mostly hold still:
+# CABAC, B-frames and the macroblock tree; CRF 20, since at 23 flat areas came back up to 4
+# levels off their colour at 1080p. Its files are about 1.4x the size of medium/CRF 23
+# (ultrafast's were 2.5-3x) for a few percent more render time; medium costs about twice
+# ultrafast's encoding, veryfast a fifth to a half more render time at 1080p60.
+X264_OPTIONS = {
+    "preset": "ultrafast",
+    "crf": "20",
+    "x264-params": "cabac=1:bframes=3:b-adapt=0:rc-lookahead=5:mbtree=1",
+}
+# Only scripts/bench.py sets this (JSON options), to time a render with another encoder.
+X264_OVERRIDE = "SEMINAR_ANIM_X264_OPTIONS"
 # VP9 for WebM: constant quality (deadline "good" at speed 4; CRF 32 with no bitrate cap).
 VP9_OPTIONS = {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "4", "row-mt": "1"}
 # Frames are converted from RGB with the BT.709 matrix to limited range, and tagged so: every
@@ -27,7 +37,8 @@ def encoder_options(extension: str, transparent: bool) -> dict[str, str]:
     if extension == "webm":
         return {**VP9_OPTIONS, **COLOUR_TAGS}
     if extension in ("mp4", "mov") and not transparent:
-        return {**X264_OPTIONS, **COLOUR_TAGS}
+        chosen = json.loads(os.environ[X264_OVERRIDE]) if os.environ.get(X264_OVERRIDE) else X264_OPTIONS
+        return {**chosen, **COLOUR_TAGS}
     return {}
 
 
