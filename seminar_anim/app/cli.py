@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +18,7 @@ import click
 from seminar_anim import __version__
 from seminar_anim.app.catalogue import SCENES, SceneSpec, find_scene
 from seminar_anim.app.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
-from seminar_anim.errors import USER_ERRORS, UnknownSceneError
+from seminar_anim.errors import USER_ERRORS, OutputError, UnknownSceneError
 from seminar_anim.output.course import COURSE_TITLE
 from seminar_anim.output.jobs import Outcome, default_jobs, failure_line, summary
 
@@ -26,8 +29,18 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {_clipped(str(error), MESSAGE_CHARS)}", err=True)
         sys.exit(2)
+    except Exception as error:  # a render's own failure (a full disk, a broken file): one line, status 1
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        text = _clipped(" ".join(str(error).split()) or "no message", MESSAGE_CHARS)
+        click.echo(f"error: {type(error).__name__}: {text} (set {DEBUG_VARIABLE}=1 for the traceback)", err=True)
+        sys.exit(1)
+
+
+MESSAGE_CHARS = 300  # an error message past this is clipped: it repeats the user's input
+DEBUG_VARIABLE = "SEMINAR_ANIM_DEBUG"
 
 
 _device_option = click.option(
@@ -76,7 +89,11 @@ def _settled(lesson: LessonOptions) -> LessonOptions:
 
 
 def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
-    specs = [find_scene(name) for name in names]
+    """The scenes named, each once (the first time it is named), in order."""
+    specs: list[SceneSpec] = []
+    for spec in (find_scene(name) for name in names):
+        if spec.name not in {known.name for known in specs}:
+            specs.append(spec)
     if lesson.expr is not None or lesson.at:
         refusing = [spec.name for spec in specs if not spec.takes_expression]
         if refusing:
@@ -84,15 +101,34 @@ def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
     return specs
 
 
+# Interrupted (Ctrl-C) or terminated (what CI and container time-outs send): the shell's
+# statuses for death by those signals, 128 + the signal's number.
+STOP_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def _stop(number: int, _frame: object) -> None:
+    """Unwind like an exception, so every staging folder is removed and workers are stopped;
+    the same signal again is ignored meanwhile, so the clean-up runs to its end."""
+    signal.signal(number, signal.SIG_IGN)
+    name = signal.Signals(number).name
+    click.echo(f"stopped by {name}: the previous outputs are as they were, nothing half-written is left", err=True)
+    raise SystemExit(STOP_STATUS[signal.Signals(number)])
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seminar-anim")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """Render Day 1 of the PyTorch seminar as animated lecture videos.
 
     Every number on screen is computed live by PyTorch while the video renders.
     Start with `seminar-anim list`, then `seminar-anim render autograd`; your own
     PyTorch file renders the same way: `seminar-anim render lesson.py`.
     """
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals reach the main thread only (a test runner may call us from another)
+    previous = {number: signal.signal(number, _stop) for number in STOP_STATUS}
+    context.call_on_close(lambda: [signal.signal(number, handler) for number, handler in previous.items()])
 
 
 @main.command("list")
@@ -164,11 +200,30 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _out_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("media"),
+        type=click.Path(path_type=str),
+        default="media",
         show_default=True,
         help=f"Folder for the outputs: {what}.",
     )
+
+
+def _out_folder(out: str) -> Path:
+    """`--out` as a folder this user can write in (made when the render writes), or an OutputError."""
+    if not out.strip():
+        raise OutputError("--out is empty: name a folder, e.g. --out media")
+    folder = Path(out)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise OutputError(f"--out {_clipped(out)}: {_clipped(str(existing))} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {_clipped(out)}: no permission to write in {_clipped(str(existing))}")
+    return folder
+
+
+def _clipped(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _report(outcomes: list[Outcome], started: float, paths: list[Path] | None = None) -> None:
@@ -219,7 +274,7 @@ def render_command(
     device: str,
     expr: str | None,
     at: tuple[str, ...],
-    out: Path,
+    out: str,
 ) -> None:
     """Render the scenes NAMES (see `seminar-anim list`, or a path to your own .py file) and
     print the paths written.
@@ -234,8 +289,10 @@ def render_command(
 
     started = time.monotonic()
     lesson = LessonOptions(device=device, expr=expr, at=at)
-    options = RenderOptions(quality=quality, format=format_, transparent=transparent, theme=theme, out=out)
     with _user_errors():
+        options = RenderOptions(
+            quality=quality, format=format_, transparent=transparent, theme=theme, out=_out_folder(out)
+        )
         specs = _specs(names, lesson)
         lesson = _settled(lesson)
         render_jobs = [RenderJob(spec, lesson, options, slides=slides, force=force) for spec in specs]
@@ -252,7 +309,7 @@ def render_command(
 )
 @_out_option("OUT/course/QUALITY_THEME/, and each scene in OUT/NAME/QUALITY_THEME/")
 def course_command(
-    names: tuple[str, ...], quality: str, theme: str, jobs: int, force: bool, device: str, title: str, out: Path
+    names: tuple[str, ...], quality: str, theme: str, jobs: int, force: bool, device: str, title: str, out: str
 ) -> None:
     """Render every scene (or NAMES: scenes and .py files) and join them, in order, into one course video.
 
@@ -265,8 +322,8 @@ def course_command(
 
     started = time.monotonic()
     lesson = LessonOptions(device=device)
-    options = RenderOptions(quality=quality, theme=theme, out=out)
     with _user_errors():
+        options = RenderOptions(quality=quality, theme=theme, out=_out_folder(out))
         specs = _specs(names, lesson) if names else list(SCENES)
         lesson = _settled(lesson)
         result = build_course(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 from dataclasses import dataclass
 
 from seminar_anim.errors import ExpressionError
@@ -13,6 +14,9 @@ MAX_OP_NODES = 24
 MAX_EXPRESSION_CHARS = 200
 # Names the generated code uses itself, so a variable may not take them.
 RESERVED_NAMES = {"f": "f is the output", "torch": "the module", "print": "the print call"}
+MAX_NAME_CHARS = 16  # a variable's name fits under its node, in the title and in the code panel
+FLOAT32_MAX = 3.4028234663852886e38
+FLOAT32_TINY = 1.401298464324817e-45  # the smallest float32 above 0 (a subnormal)
 
 _BINARY_OPS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -93,22 +97,46 @@ def parse_expression(source: str) -> Expression:
     return Expression(source=text, tree=tree, variables=variables)
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    """A user's text inside an error message, cut to a readable length."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def check_name_length(name: str) -> None:
+    if len(name) > MAX_NAME_CHARS:
+        raise ExpressionError(
+            f"the name {_clip(name)!r} is {len(name)} characters long; at most {MAX_NAME_CHARS} fit the frame"
+        )
+
+
+def check_number(value: float, what: str) -> None:
+    """A number the graph computes with in float32: finite, inside float32's range, and not one
+    that float32 rounds to 0."""
+    if not math.isfinite(value):
+        raise ExpressionError(f"{what}: the value must be finite, not {value}")
+    if abs(value) > FLOAT32_MAX:
+        raise ExpressionError(f"{what}: {value:g} is beyond float32's range (about ±3.4e38)")
+    if value != 0 and abs(value) < FLOAT32_TINY / 2:
+        raise ExpressionError(f"{what}: {value:g} is 0 in float32 (the smallest above 0 is about 1.4e-45)")
+
+
 def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, float]:
     """Turn repeated `NAME=VALUE` options into a mapping, rejecting malformed or duplicate ones."""
     values: dict[str, float] = {}
     for item in items:
         name, sep, number = item.partition("=")
-        name, number = name.strip(), number.strip()
+        # As Python's parser reads identifiers in the expression (PEP 3131): full-width x is x.
+        name, number = unicodedata.normalize("NFKC", name.strip()), number.strip()
         if not sep or not name or not number:
-            raise ExpressionError(f"--at {item!r} is malformed: write NAME=VALUE, e.g. --at x=2")
+            raise ExpressionError(f"--at {_clip(item)!r} is malformed: write NAME=VALUE, e.g. --at x=2")
         if not name.isidentifier() or name.startswith("__") or name in RESERVED_NAMES:
-            raise ExpressionError(f"--at {item!r}: {name!r} is not a variable name")
+            raise ExpressionError(f"--at {_clip(item)!r}: {_clip(name)!r} is not a variable name")
+        check_name_length(name)
         try:
             value = float(number)
         except ValueError:
-            raise ExpressionError(f"--at {item!r}: {number!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ExpressionError(f"--at {item!r}: the value must be finite")
+            raise ExpressionError(f"--at {_clip(item)!r}: {_clip(number)!r} is not a number") from None
+        check_number(value, f"--at {name}={_clip(number)}")
         if name in values:
             raise ExpressionError(f"--at gives {name!r} twice")
         values[name] = value
@@ -239,7 +267,12 @@ class _Converter:
             case ast.Constant(value=bool()):
                 raise self.reject(node, "the boolean")
             case ast.Constant(value=int() | float() as value):
-                return Num(float(value))
+                try:
+                    number = float(value)
+                except OverflowError:
+                    number = math.inf
+                check_number(number, f"the constant {_clip(self.part(node))}")
+                return Num(number)
             case ast.Constant():
                 raise self.reject(node, "the constant")
             case ast.Name(id=name):
@@ -272,6 +305,7 @@ class _Converter:
             raise ExpressionError(f"{name!r} is a function: call it, e.g. {name}(x)")
         if name in RESERVED_NAMES:
             raise ExpressionError(f"{name!r} is taken by the code shown ({RESERVED_NAMES[name]}): rename the variable")
+        check_name_length(name)
         return Var(name)
 
     def call(self, node: ast.Call) -> Call:

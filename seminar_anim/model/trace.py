@@ -20,6 +20,7 @@ from seminar_anim.model.expr import (
     Num,
     Var,
     bind,
+    check_number,
     tensor_numerator,
     to_torch_code,
     to_typst,
@@ -80,6 +81,19 @@ class _Op:
         return [slot for slot, part in enumerate(self.inputs) if isinstance(part, torch.Tensor) and part.requires_grad]
 
 
+def _constant(tree: Expr, apply: Callable[..., Any], inputs: tuple[Any, ...]) -> float:
+    """Numbers only, computed by Python: a result it cannot give, or one no float32 holds, is refused."""
+    shown = to_torch_code(tree)
+    try:
+        result = apply(*inputs)
+    except (ZeroDivisionError, OverflowError, ValueError) as error:
+        raise ExpressionError(f"{shown!r} cannot be computed: {error}") from None
+    if isinstance(result, complex):
+        raise ExpressionError(f"{shown!r} is a complex number; the graph computes with real numbers")
+    check_number(float(result), repr(shown))
+    return float(result)
+
+
 class _Tracer:
     def __init__(self, device: torch.device, dtype: torch.dtype) -> None:
         self.device = device
@@ -98,7 +112,7 @@ class _Tracer:
                     first = torch.tensor(left.value, dtype=self.dtype, device=self.device)
                 inputs = (first, self.run(right, leaves))
                 if not any(isinstance(part, torch.Tensor) for part in inputs):
-                    return _BINARY[op](*inputs)  # numbers only: plain Python, no graph node
+                    return _constant(tree, _BINARY[op], inputs)  # numbers only: plain Python, no graph node
                 return self.record(tree, _SYMBOLS[op], _BINARY[op], inputs)
             case Neg(operand=operand):
                 return self.record(tree, "−", operator.neg, (self.run(operand, leaves),))

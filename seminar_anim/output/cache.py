@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from dataclasses import replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -14,6 +15,7 @@ from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.output.records import RenderRecord
+from seminar_anim.output.video import encoder_options
 
 KEY_FILE = "render.json"
 # Manim's own cache ignores its config (a theme change would not re-render), so the key
@@ -32,6 +34,7 @@ def render_key(spec: SceneSpec, lesson: LessonOptions, options: RenderOptions, m
         "manifest": drawn_inputs(manifest),
         "lesson": [lesson.device, lesson.expr, list(lesson.at)],
         "options": [options.quality, options.format, options.transparent, options.theme],
+        "encoder": encoder_options(options.format, options.transparent),
         "tools": tool_versions(),
     }
     return digest(inputs)
@@ -85,9 +88,10 @@ def stored_key(folder: Path, record_name: str = KEY_FILE) -> str | None:
     return RenderRecord.stored_key(folder / record_name)
 
 
-def key_record(key: str, spec: SceneSpec, options: RenderOptions) -> str:
-    """The render.json written beside a render: its key, and in words what made it."""
-    record = RenderRecord(
+def key_record(key: str, spec: SceneSpec, options: RenderOptions) -> RenderRecord:
+    """The render.json written beside a render: its key, and in words what made it (its
+    outputs are added when they are all written: `with_outputs`)."""
+    return RenderRecord(
         key=key,
         scene=spec.name,
         quality=options.quality,
@@ -97,4 +101,35 @@ def key_record(key: str, spec: SceneSpec, options: RenderOptions) -> str:
         version=__version__,
         tools=tool_versions(),
     )
-    return record.to_json()
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    sha = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            sha.update(chunk)
+    return path.stat().st_size, sha.hexdigest()
+
+
+def with_outputs(record: RenderRecord, folder: Path) -> str:
+    """The record as JSON, with the size and hash of every file under `folder` but itself."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file() and path.name != KEY_FILE)
+    outputs = {path.relative_to(folder).as_posix(): _file_digest(path) for path in files}
+    return replace(record, outputs=outputs).to_json()
+
+
+def damage(folder: Path) -> str | None:
+    """Why the render in `folder` cannot be trusted as up to date, or None when every output its
+    record lists is there, whole and unchanged."""
+    recorded = RenderRecord.stored_outputs(folder / KEY_FILE)
+    if not recorded:
+        return "its render.json lists no outputs"
+    for name, (size, sha) in recorded.items():
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != size:
+            return f"{name} is {path.stat().st_size} bytes, not the {size} it was written with"
+        if _file_digest(path)[1] != sha:
+            return f"{name} changed since it was written"
+    return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +15,7 @@ from seminar_anim.errors import OutputError
 from seminar_anim.output.cache import digest, package_digest, stored_key
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
+from seminar_anim.output.staging import staging_folder
 from seminar_anim.output.video import FASTSTART
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
@@ -98,8 +98,7 @@ def build_course(
 
     started = time.monotonic()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".course-", dir=folder.parent) as staging_name:
-        staging = Path(staging_name)
+    with staging_folder(folder.parent, ".course-") as staging:
         built = staging / "out"
         built.mkdir()
         titles = [spec.chapter for spec in specs]

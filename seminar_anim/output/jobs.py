@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -16,6 +19,7 @@ from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import UserError
 
 Say = Callable[[str], None]
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 
 
 @dataclass(frozen=True)
@@ -106,9 +110,25 @@ def _one_line(error: BaseException) -> str:
 _queue: Any = None  # the progress queue, in a worker process
 
 
-def _start_worker(queue: Any) -> None:
+def _start_worker(queue: Any, parent: int) -> None:
+    """In each worker: die with the command. The kernel kills the worker when its parent dies
+    by any signal (PR_SET_PDEATHSIG), so a worker never publishes for a command that is gone."""
     global _queue
     _queue = queue
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    # Ctrl-C reaches the whole process group: the command stops its workers itself, with
+    # SIGTERM, which unwinds the render so its staging folder is removed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _unwind)
+
+
+def _unwind(number: int, _frame: object) -> None:
+    signal.signal(number, signal.SIG_IGN)
+    raise SystemExit(128 + number)
 
 
 def _render_in_worker(index: int, job: RenderJob) -> Outcome:
@@ -131,18 +151,30 @@ def _render_in_processes(
     listener = threading.Thread(target=relay, daemon=True)
     listener.start()
     outcomes: dict[int, Outcome] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(queue, os.getpid()),
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(jobs)), mp_context=context, initializer=_start_worker, initargs=(queue,)
-        ) as pool:
-            futures: dict[int, Future[Outcome]] = {
-                index: pool.submit(_render_in_worker, index, job) for index, job in jobs.items()
-            }
-            for index, future in futures.items():
-                try:
-                    outcomes[index] = future.result()
-                except Exception as error:  # the worker itself died (killed, out of memory)
-                    outcomes[index] = Outcome(names[index], error=_one_line(error))
+        futures: dict[int, Future[Outcome]] = {
+            index: pool.submit(_render_in_worker, index, job) for index, job in jobs.items()
+        }
+        for index, future in futures.items():
+            try:
+                outcomes[index] = future.result()
+            except Exception as error:  # the worker itself died (killed, out of memory)
+                outcomes[index] = Outcome(names[index], error=_one_line(error))
+    except BaseException:
+        # Stopped (a signal, Ctrl-C): the workers stop now rather than finish their scenes;
+        # SIGTERM lets each remove its staging folder on the way out.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         # The pool has shut down, and a worker flushes its queue before it exits: None comes last.
         queue.put(None)

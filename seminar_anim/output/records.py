@@ -29,11 +29,30 @@ class RenderRecord:
     theme: str
     version: str  # seminar-anim's
     tools: dict[str, str]
+    # Every file the render left beside this record, by path relative to its folder: size, SHA-256.
+    outputs: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
         data["seminar-anim"] = data.pop("version")
         return json.dumps(data, indent=2) + "\n"
+
+    @staticmethod
+    def read(path: Path) -> RenderRecord:
+        data = _read(path)
+        data["version"] = data.pop("seminar-anim")
+        data["outputs"] = RenderRecord.stored_outputs(path)
+        return RenderRecord(**data)
+
+    @staticmethod
+    def stored_outputs(path: Path) -> dict[str, tuple[int, str]]:
+        """The outputs recorded at `path`; empty when there are none or the record is unreadable."""
+        try:
+            data = _read(path)
+            outputs = data.get("outputs") if isinstance(data, dict) else None
+            return {name: (int(size), str(sha)) for name, (size, sha) in (outputs or {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
 
     @staticmethod
     def stored_key(path: Path) -> str | None:

@@ -16,9 +16,10 @@ from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.output.cache import KEY_FILE, key_record, render_key, stored_key
-from seminar_anim.output.records import SectionEntry
+from seminar_anim.output.cache import KEY_FILE, damage, key_record, render_key, stored_key, with_outputs
+from seminar_anim.output.records import RenderRecord, SectionEntry
 from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
+from seminar_anim.output.staging import staging_folder
 from seminar_anim.output.video import encoder_options, finish_video
 
 Progress = Callable[[str], None]
@@ -113,8 +114,7 @@ def _private_typst_cache() -> Iterator[Path]:
     half-written files. Each publishes whole files only, with an atomic rename.
     """
     TYPST_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="private-", dir=TYPST_CACHE) as private_name:
-        private = Path(private_name)
+    with staging_folder(TYPST_CACHE, "private-") as private:
         known = {path.name for path in TYPST_CACHE.glob("*.svg")}
         for name in known:
             _link_or_copy(str(TYPST_CACHE / name), str(private / name))
@@ -157,6 +157,8 @@ def render_scene(
     for note in manifest.notes:
         say(f"note: {note}")
     key = render_key(spec, lesson, options, manifest)
+    if not force and stored_key(plan.folder) == key and (reason := damage(plan.folder)) is not None:
+        say(f"rendering again: {reason}")
     if not force and _is_current(plan, key):
         if slides and not (plan.folder / SLIDES_INDEX).exists():
             say("up to date; adding the slide posters")
@@ -186,7 +188,7 @@ def check_slides(plan: RenderPlan, slides: bool) -> None:
 
 
 def _is_current(plan: RenderPlan, key: str) -> bool:
-    return stored_key(plan.folder) == key and plan.primary.exists()
+    return stored_key(plan.folder) == key and plan.primary.exists() and damage(plan.folder) is None
 
 
 def render_facts(
@@ -197,7 +199,7 @@ def render_facts(
     say: Progress,
     *,
     manifest: Manifest | None = None,
-    record: str | None = None,
+    record: RenderRecord | None = None,
     slides: bool = False,
 ) -> list[Path]:
     """Render `scene_class` on `facts` into plan.folder, swapped in only once every file is complete."""
@@ -207,8 +209,7 @@ def render_facts(
         say(f"step {index + 1} {name} done ({time.monotonic() - started:.1f} s)")
 
     plan.folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{plan.stem}-", dir=plan.folder.parent) as staging_name:
-        staging = Path(staging_name)
+    with staging_folder(plan.folder.parent, f".{plan.stem}-") as staging:
         media = staging / "manim"
         with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
             scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end)
@@ -220,17 +221,19 @@ def render_facts(
         if slides:
             write_slides(built, plan.stem)
         if record is not None:
-            (built / KEY_FILE).write_text(record, encoding="utf-8")
+            (built / KEY_FILE).write_text(with_outputs(record, built), encoding="utf-8")
         return publish(built, plan.folder, staging)
 
 
 def _add_slides(plan: RenderPlan) -> list[Path]:
     """Posters for an up-to-date render: a linked copy of its folder gains them, then is swapped in."""
-    with tempfile.TemporaryDirectory(prefix=f".{plan.stem}-", dir=plan.folder.parent) as staging_name:
-        staging = Path(staging_name)
+    with staging_folder(plan.folder.parent, f".{plan.stem}-") as staging:
         built = staging / "out"
         shutil.copytree(plan.folder, built, copy_function=_link_or_copy)
         write_slides(built, plan.stem)
+        record = RenderRecord.read(built / KEY_FILE)
+        (built / KEY_FILE).unlink()  # a link to the published record: write a file of its own
+        (built / KEY_FILE).write_text(with_outputs(record, built), encoding="utf-8")
         return publish(built, plan.folder, staging)
 
 

@@ -43,7 +43,17 @@ class HeldFrameEncoder(VideoSegmentEncoder):
 
 
 class LectureFileWriter(SceneFileWriter):
-    """Manim's file writer with the held-frame encoder."""
+    """Manim's file writer with the held-frame encoder, and a segment list that any path can be in."""
+
+    @staticmethod
+    def _concat_manifest_bytes(input_files: list[str]) -> bytes:
+        """FFmpeg's concat list, each path in single quotes: Manim's own breaks on a path with an
+        apostrophe ("John's Mac"), which must close the quotes, be escaped and reopen them."""
+        lines = ["# This file records the segment order used by Manim.\n"]
+        for path in input_files:
+            quoted = Path(path).as_posix().replace("'", "'\\''")
+            lines.append(f"file 'file:{quoted}'\n")
+        return "".join(lines).encode("utf-8")
 
     def _create_segment_encoder(self, target: Path) -> VideoSegmentEncoder:
         encoder = self.video_encoder

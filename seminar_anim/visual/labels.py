@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from manim import BackgroundRectangle, MathTypst, Text, VGroup
@@ -16,6 +17,8 @@ def format_value(value: float | int | str) -> str:
     decimals, at least one (2.0, 0.4, 0.9163)."""
     if isinstance(value, int | str):
         return str(value)
+    if not math.isfinite(value):
+        return str(value)  # inf, -inf, nan: as PyTorch prints them, never a number that looks ordinary
     if value != 0 and not 1e-4 <= abs(value) < 1e5:
         mantissa, exponent = f"{value:.3e}".split("e")
         return f"{mantissa}e{int(exponent)}"
