@@ -182,7 +182,8 @@ def test_workers_die_with_a_killed_command_and_publish_nothing(tmp_path: Path) -
     assert not any(_alive(pid) for pid in workers)
     time.sleep(1)
     assert not list(out.glob("*/480p15_dark"))  # nothing was published for the dead command
-    # The next run removes what the killed one left.
+    # The next run removes what the killed one left, even when it has nothing to render.
+    assert list(out.glob("*/.*"))
     again, _ = _start(tmp_path, "--jobs", "1")
     _, stderr = again.communicate(timeout=120)
     assert again.returncode == 0, stderr.decode()

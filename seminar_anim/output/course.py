@@ -15,7 +15,7 @@ from seminar_anim.errors import OutputError
 from seminar_anim.output.cache import digest, package_digest, stored_key
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
-from seminar_anim.output.staging import staging_folder
+from seminar_anim.output.staging import staging_folder, sweep
 from seminar_anim.output.video import FASTSTART
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
@@ -92,6 +92,7 @@ def build_course(
         }
     )
     folder = course_folder(options)
+    sweep(folder.parent, ".course-")
     if not force and stored_key(folder, RECORD) == key and (folder / "course.mp4").exists():
         say(f"course up to date: {folder / 'course.mp4'}")
         return CourseResult(outcomes, files_under(folder), up_to_date=True)

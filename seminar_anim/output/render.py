@@ -19,7 +19,7 @@ from seminar_anim.model.manifest import Manifest
 from seminar_anim.output.cache import KEY_FILE, damage, key_record, render_key, stored_key, with_outputs
 from seminar_anim.output.records import RenderRecord, SectionEntry
 from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
-from seminar_anim.output.staging import staging_folder
+from seminar_anim.output.staging import staging_folder, sweep
 from seminar_anim.output.video import encoder_options, finish_video
 
 Progress = Callable[[str], None]
@@ -153,6 +153,9 @@ def render_scene(
     say = progress or (lambda _line: None)
     plan = plan_render(spec, options)
     check_slides(plan, slides)
+    # What killed runs left here goes first, whether or not this one renders.
+    sweep(plan.folder.parent, f".{plan.stem}-")
+    sweep(TYPST_CACHE, "private-")
     facts, manifest = spec.compute(lesson)
     for note in manifest.notes:
         say(f"note: {note}")
