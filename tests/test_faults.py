@@ -188,3 +188,16 @@ def test_workers_die_with_a_killed_command_and_publish_nothing(tmp_path: Path) -
     _, stderr = again.communicate(timeout=120)
     assert again.returncode == 0, stderr.decode()
     assert not list(out.glob("*/.*"))
+
+
+def test_a_damaged_course_is_joined_again(tmp_path: Path) -> None:
+    from seminar_anim.output.course import build_course
+
+    specs = [tiny_spec("tiny-a"), tiny_spec("tiny-b")]
+    build_course(specs, LESSON, RenderOptions(out=tmp_path), lambda _line: None, min_chapter=0)
+    os.truncate(tmp_path / "course" / "480p15_dark" / "course.mp4", 1000)
+    lines: list[str] = []
+    again = build_course(specs, LESSON, RenderOptions(out=tmp_path), lines.append, min_chapter=0)
+    assert not again.up_to_date
+    assert any("course: rendering again: course.mp4 is 1000 bytes" in line for line in lines), lines
+    assert build_course(specs, LESSON, RenderOptions(out=tmp_path), lambda _line: None, min_chapter=0).up_to_date

@@ -111,19 +111,23 @@ def _file_digest(path: Path) -> tuple[int, str]:
     return path.stat().st_size, sha.hexdigest()
 
 
+def outputs_of(folder: Path, record_name: str = KEY_FILE) -> dict[str, tuple[int, str]]:
+    """The size and hash of every file under `folder` but its record."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file() and path.name != record_name)
+    return {path.relative_to(folder).as_posix(): _file_digest(path) for path in files}
+
+
 def with_outputs(record: RenderRecord, folder: Path) -> str:
     """The record as JSON, with the size and hash of every file under `folder` but itself."""
-    files = sorted(path for path in folder.rglob("*") if path.is_file() and path.name != KEY_FILE)
-    outputs = {path.relative_to(folder).as_posix(): _file_digest(path) for path in files}
-    return replace(record, outputs=outputs).to_json()
+    return replace(record, outputs=outputs_of(folder)).to_json()
 
 
-def damage(folder: Path) -> str | None:
+def damage(folder: Path, record_name: str = KEY_FILE) -> str | None:
     """Why the render in `folder` cannot be trusted as up to date, or None when every output its
     record lists is there, whole and unchanged."""
-    recorded = RenderRecord.stored_outputs(folder / KEY_FILE)
+    recorded = RenderRecord.stored_outputs(folder / record_name)
     if not recorded:
-        return "its render.json lists no outputs"
+        return f"its {record_name} lists no outputs"
     for name, (size, sha) in recorded.items():
         path = folder / name
         if not path.is_file():

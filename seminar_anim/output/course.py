@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -12,7 +12,7 @@ from seminar_anim import __version__
 from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
-from seminar_anim.output.cache import digest, package_digest, stored_key
+from seminar_anim.output.cache import damage, digest, outputs_of, package_digest, stored_key
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
 from seminar_anim.output.staging import staging_folder, sweep
@@ -93,7 +93,9 @@ def build_course(
     )
     folder = course_folder(options)
     sweep(folder.parent, ".course-")
-    if not force and stored_key(folder, RECORD) == key and (folder / "course.mp4").exists():
+    if not force and stored_key(folder, RECORD) == key and (reason := damage(folder, RECORD)) is not None:
+        say(f"course: rendering again: {reason}")
+    elif not force and stored_key(folder, RECORD) == key and (folder / "course.mp4").exists():
         say(f"course up to date: {folder / 'course.mp4'}")
         return CourseResult(outcomes, files_under(folder), up_to_date=True)
 
@@ -120,7 +122,7 @@ def build_course(
         _write_thumbnail(pick.primary, title, options.theme, built / "thumbnail.png")
         parts = [("title card", None), *((spec.name, plan.primary) for spec, plan in zip(specs, plans, strict=True))]
         record = _record(key, title, options, parts, clips, offsets, chapters)
-        record.write(built / RECORD)
+        replace(record, outputs=outputs_of(built, RECORD)).write(built / RECORD)
         written = publish(built, folder, staging)
     if len(chapters) < 3:
         say(f"note: YouTube shows chapters only for 3 or more; this course has {len(chapters)}")

@@ -149,6 +149,8 @@ class CourseRecord:
     time_base: str
     parts: list[CoursePart]
     chapters: list[CourseChapter]
+    # Every other file of the course folder: size and SHA-256, as in render.json.
+    outputs: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def write(self, path: Path) -> None:
         _write(path, asdict(self))
@@ -158,4 +160,5 @@ class CourseRecord:
         data = _read(path)
         data["parts"] = [CoursePart(**part) for part in data["parts"]]
         data["chapters"] = [CourseChapter(**chapter) for chapter in data["chapters"]]
+        data["outputs"] = RenderRecord.stored_outputs(path)
         return CourseRecord(**data)
