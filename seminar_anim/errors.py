@@ -24,5 +24,10 @@ class OutputError(UserError, RuntimeError):
 USER_ERRORS = (UserError,)
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """A user's text quoted in an error message, cut to a readable length."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 class SnippetError(UserError, ValueError):
     """Lesson code that cannot run at all: not found, not UTF-8, a syntax error, no statement."""

@@ -18,9 +18,9 @@ import click
 from seminar_anim import __version__
 from seminar_anim.app.catalogue import SCENES, SceneSpec, find_scene
 from seminar_anim.app.options import DEVICES, FORMATS, QUALITIES, THEMES, LessonOptions, RenderOptions
-from seminar_anim.errors import USER_ERRORS, OutputError, UnknownSceneError
+from seminar_anim.errors import USER_ERRORS, OutputError, UnknownSceneError, clipped
 from seminar_anim.output.course import COURSE_TITLE
-from seminar_anim.output.jobs import Outcome, default_jobs, failure_line, summary
+from seminar_anim.output.jobs import Outcome, default_jobs, failure_line, summary, unwind
 
 
 @contextmanager
@@ -29,17 +29,18 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as error:
-        click.echo(f"error: {_clipped(str(error), MESSAGE_CHARS)}", err=True)
+        click.echo(f"error: {clipped(str(error), MESSAGE_CHARS)}", err=True)
         sys.exit(2)
     except Exception as error:  # a render's own failure (a full disk, a broken file): one line, status 1
         if os.environ.get(DEBUG_VARIABLE):
             raise
-        text = _clipped(" ".join(str(error).split()) or "no message", MESSAGE_CHARS)
+        text = clipped(" ".join(str(error).split()) or "no message", MESSAGE_CHARS)
         click.echo(f"error: {type(error).__name__}: {text} (set {DEBUG_VARIABLE}=1 for the traceback)", err=True)
         sys.exit(1)
 
 
 MESSAGE_CHARS = 300  # an error message past this is clipped: it repeats the user's input
+PATH_CHARS = 80  # a path quoted in a message
 DEBUG_VARIABLE = "SEMINAR_ANIM_DEBUG"
 
 
@@ -101,18 +102,17 @@ def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
     return specs
 
 
-# Interrupted (Ctrl-C) or terminated (what CI and container time-outs send): the shell's
-# statuses for death by those signals, 128 + the signal's number.
-STOP_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+# Interrupted (Ctrl-C) or terminated (what CI and container time-outs send): the command
+# exits with the shell's status for death by that signal, 130 or 143.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _stop(number: int, _frame: object) -> None:
-    """Unwind like an exception, so every staging folder is removed and workers are stopped;
-    the same signal again is ignored meanwhile, so the clean-up runs to its end."""
-    signal.signal(number, signal.SIG_IGN)
+def _stop(number: int, frame: object) -> None:
+    """Say so in one line, then unwind like an exception, so every staging folder is removed
+    and workers are stopped."""
     name = signal.Signals(number).name
     click.echo(f"stopped by {name}: the previous outputs are as they were, nothing half-written is left", err=True)
-    raise SystemExit(STOP_STATUS[signal.Signals(number)])
+    unwind(number, frame)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +127,7 @@ def main(context: click.Context) -> None:
     """
     if threading.current_thread() is not threading.main_thread():
         return  # signals reach the main thread only (a test runner may call us from another)
-    previous = {number: signal.signal(number, _stop) for number in STOP_STATUS}
+    previous = {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
     context.call_on_close(lambda: [signal.signal(number, handler) for number, handler in previous.items()])
 
 
@@ -215,15 +215,12 @@ def _out_folder(out: str) -> Path:
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
+    given, found = clipped(out, PATH_CHARS), clipped(str(existing), PATH_CHARS)
     if existing.exists() and not existing.is_dir():
-        raise OutputError(f"--out {_clipped(out)}: {_clipped(str(existing))} is a file, not a folder")
+        raise OutputError(f"--out {given}: {found} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"--out {_clipped(out)}: no permission to write in {_clipped(str(existing))}")
+        raise OutputError(f"--out {given}: no permission to write in {found}")
     return folder
-
-
-def _clipped(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _report(outcomes: list[Outcome], started: float, paths: list[Path] | None = None) -> None:

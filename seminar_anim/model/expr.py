@@ -7,7 +7,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from seminar_anim.errors import ExpressionError
+from seminar_anim.errors import ExpressionError, clipped
 
 FUNCTIONS: tuple[str, ...] = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
 MAX_OP_NODES = 24
@@ -97,15 +97,10 @@ def parse_expression(source: str) -> Expression:
     return Expression(source=text, tree=tree, variables=variables)
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    """A user's text inside an error message, cut to a readable length."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
-
-
 def check_name_length(name: str) -> None:
     if len(name) > MAX_NAME_CHARS:
         raise ExpressionError(
-            f"the name {_clip(name)!r} is {len(name)} characters long; at most {MAX_NAME_CHARS} fit the frame"
+            f"the name {clipped(name)!r} is {len(name)} characters long; at most {MAX_NAME_CHARS} fit the frame"
         )
 
 
@@ -128,15 +123,15 @@ def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, float]:
         # As Python's parser reads identifiers in the expression (PEP 3131): full-width x is x.
         name, number = unicodedata.normalize("NFKC", name.strip()), number.strip()
         if not sep or not name or not number:
-            raise ExpressionError(f"--at {_clip(item)!r} is malformed: write NAME=VALUE, e.g. --at x=2")
+            raise ExpressionError(f"--at {clipped(item)!r} is malformed: write NAME=VALUE, e.g. --at x=2")
         if not name.isidentifier() or name.startswith("__") or name in RESERVED_NAMES:
-            raise ExpressionError(f"--at {_clip(item)!r}: {_clip(name)!r} is not a variable name")
+            raise ExpressionError(f"--at {clipped(item)!r}: {clipped(name)!r} is not a variable name")
         check_name_length(name)
         try:
             value = float(number)
         except ValueError:
-            raise ExpressionError(f"--at {_clip(item)!r}: {_clip(number)!r} is not a number") from None
-        check_number(value, f"--at {name}={_clip(number)}")
+            raise ExpressionError(f"--at {clipped(item)!r}: {clipped(number)!r} is not a number") from None
+        check_number(value, f"--at {name}={clipped(number)}")
         if name in values:
             raise ExpressionError(f"--at gives {name!r} twice")
         values[name] = value
@@ -271,7 +266,7 @@ class _Converter:
                     number = float(value)
                 except OverflowError:
                     number = math.inf
-                check_number(number, f"the constant {_clip(self.part(node))}")
+                check_number(number, f"the constant {clipped(self.part(node))}")
                 return Num(number)
             case ast.Constant():
                 raise self.reject(node, "the constant")

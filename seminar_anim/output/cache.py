@@ -132,8 +132,8 @@ def damage(folder: Path, record_name: str = KEY_FILE) -> str | None:
         path = folder / name
         if not path.is_file():
             return f"{name} is missing"
-        if path.stat().st_size != size:
-            return f"{name} is {path.stat().st_size} bytes, not the {size} it was written with"
+        if (found := path.stat().st_size) != size:
+            return f"{name} is {found} bytes, not the {size} it was written with"
         if _file_digest(path)[1] != sha:
             return f"{name} changed since it was written"
     return None

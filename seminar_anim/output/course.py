@@ -93,11 +93,13 @@ def build_course(
     )
     folder = course_folder(options)
     sweep(folder.parent, ".course-")
-    if not force and stored_key(folder, RECORD) == key and (reason := damage(folder, RECORD)) is not None:
+    if not force and stored_key(folder, RECORD) == key:
+        # Intact means every file the record lists is there, course.mp4 among them.
+        reason = damage(folder, RECORD)
+        if reason is None:
+            say(f"course up to date: {folder / 'course.mp4'}")
+            return CourseResult(outcomes, files_under(folder), up_to_date=True)
         say(f"course: rendering again: {reason}")
-    elif not force and stored_key(folder, RECORD) == key and (folder / "course.mp4").exists():
-        say(f"course up to date: {folder / 'course.mp4'}")
-        return CourseResult(outcomes, files_under(folder), up_to_date=True)
 
     started = time.monotonic()
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -123,10 +123,13 @@ def _start_worker(queue: Any, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the command stops its workers itself, with
     # SIGTERM, which unwinds the render so its staging folder is removed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _unwind)
+    signal.signal(signal.SIGTERM, unwind)
 
 
-def _unwind(number: int, _frame: object) -> None:
+def unwind(number: int, _frame: object) -> None:
+    """A signal handler: exit as the shell reports death by signal `number` (128 + it), by an
+    exception, so every `with` block cleans up; the same signal again is ignored meanwhile, so
+    the clean-up runs to its end."""
     signal.signal(number, signal.SIG_IGN)
     raise SystemExit(128 + number)
 

@@ -17,6 +17,11 @@ def _read(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _outputs(data: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """A record's "outputs", as JSON holds them (lists), back as (size, SHA-256) pairs."""
+    return {name: (int(size), str(sha)) for name, (size, sha) in (data.get("outputs") or {}).items()}
+
+
 @dataclass(frozen=True)
 class RenderRecord:
     """render.json: the render key, and in words what made the render."""
@@ -41,16 +46,16 @@ class RenderRecord:
     def read(path: Path) -> RenderRecord:
         data = _read(path)
         data["version"] = data.pop("seminar-anim")
-        data["outputs"] = RenderRecord.stored_outputs(path)
+        data["outputs"] = _outputs(data)
         return RenderRecord(**data)
 
     @staticmethod
     def stored_outputs(path: Path) -> dict[str, tuple[int, str]]:
-        """The outputs recorded at `path`; empty when there are none or the record is unreadable."""
+        """The outputs recorded at `path` (render.json or course.json); empty when there are
+        none or the record is unreadable."""
         try:
             data = _read(path)
-            outputs = data.get("outputs") if isinstance(data, dict) else None
-            return {name: (int(size), str(sha)) for name, (size, sha) in (outputs or {}).items()}
+            return _outputs(data) if isinstance(data, dict) else {}
         except (OSError, ValueError, TypeError, AttributeError):
             return {}
 
@@ -160,5 +165,5 @@ class CourseRecord:
         data = _read(path)
         data["parts"] = [CoursePart(**part) for part in data["parts"]]
         data["chapters"] = [CourseChapter(**chapter) for chapter in data["chapters"]]
-        data["outputs"] = RenderRecord.stored_outputs(path)
+        data["outputs"] = _outputs(data)
         return CourseRecord(**data)

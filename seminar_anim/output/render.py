@@ -160,9 +160,7 @@ def render_scene(
     for note in manifest.notes:
         say(f"note: {note}")
     key = render_key(spec, lesson, options, manifest)
-    if not force and stored_key(plan.folder) == key and (reason := damage(plan.folder)) is not None:
-        say(f"rendering again: {reason}")
-    if not force and _is_current(plan, key):
+    if not force and _is_current(plan, key, say):
         if slides and not (plan.folder / SLIDES_INDEX).exists():
             say("up to date; adding the slide posters")
             return Rendered(_add_slides(plan), up_to_date=True)
@@ -190,8 +188,15 @@ def check_slides(plan: RenderPlan, slides: bool) -> None:
         raise OutputError("--slides needs a video format (mp4, webm, mov or gif): a PNG has no steps to clip")
 
 
-def _is_current(plan: RenderPlan, key: str) -> bool:
-    return stored_key(plan.folder) == key and plan.primary.exists() and damage(plan.folder) is None
+def _is_current(plan: RenderPlan, key: str, say: Progress | None = None) -> bool:
+    """Whether the stored render has this key and every output it lists is intact; `say` is
+    told why a render of this key must be made again."""
+    if stored_key(plan.folder) != key or not plan.primary.exists():
+        return False
+    reason = damage(plan.folder)
+    if reason is not None and say is not None:
+        say(f"rendering again: {reason}")
+    return reason is None
 
 
 def render_facts(

@@ -11,6 +11,7 @@ from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 if TYPE_CHECKING:
     from seminar_anim.model.layouts import GridRecord
+    from seminar_anim.model.records import Element
 
 CELL = 0.55
 DEPTH_SHIFT = (0.28, 0.22)  # how far each matrix further back sits, right and up
@@ -74,11 +75,7 @@ class TensorGrid(VGroup):
             ink = theme.text
             if shade:
                 ink = "#000000" if float(value) > 0.45 else "#ffffff"
-            label = ValueLabel(record.element_key(index), value, ink, size)
-            if label.width > width * 0.9:
-                label.scale_to_fit_width(width * 0.9)
-            # Above the filled cells whatever order they are added to a scene in.
-            self.values.append(label.move_to(self.cells[index]).set_z_index(1))
+            self.values.append(_cell_value(record.element_key(index), value, ink, size, width, self.cells[index]))
         # Stacked, only the front matrix shows its numbers: the ones behind are hidden by it.
         self.add(*(self.values if spread else self.values[: rows * columns]))
 
@@ -117,10 +114,16 @@ class ElidedRow(VGroup):
             if value is None:
                 self.add(box, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(box))
                 continue
-            label = ValueLabel(record.element_key(index), value, theme.text, size)
-            if label.width > width * 0.9:
-                label.scale_to_fit_width(width * 0.9)
-            self.add(box, label.move_to(box).set_z_index(1))
+            self.add(box, _cell_value(record.element_key(index), value, theme.text, size, width, box))
+
+
+def _cell_value(key: str, value: Element, ink: str, size: float, width: float, cell: VMobject) -> ValueLabel:
+    """An element's number in its cell, shrunk to fit the cell's width, drawn above the filled
+    cells whatever order they are added to a scene in."""
+    label = ValueLabel(key, value, ink, size)
+    if label.width > width * 0.9:
+        label.scale_to_fit_width(width * 0.9)
+    return label.move_to(cell).set_z_index(1)
 
 
 class CaptionedGrid(VGroup):
