@@ -159,8 +159,16 @@ def _wait_for_rendering(process: subprocess.Popen[bytes], out: Path) -> None:
 
 @pytest.mark.parametrize(("stop", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stopped_render_cleans_up_and_says_one_line(tmp_path: Path, stop: signal.Signals, status: int) -> None:
+    from seminar_anim.output.render import TYPST_CACHE
+
     process, out = _start(tmp_path, "--jobs", "1")
     _wait_for_rendering(process, out)
+    # What a second run into the same folder sweeps first leaves this live run's folders alone.
+    staged = list(out.glob("*/.*-*")) + [path for path in TYPST_CACHE.glob("private-*") if (path / OWNER_FILE).exists()]
+    for folder in {path.parent for path in out.glob("*/.*-*")}:
+        sweep(folder, f".{folder.name}-")
+    sweep(TYPST_CACHE, "private-")
+    assert staged and all(path.exists() for path in staged)
     process.send_signal(stop)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == status

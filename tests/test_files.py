@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import struct
 from pathlib import Path
 
@@ -103,8 +104,8 @@ LONG = (
 )
 
 
-@pytest.mark.parametrize("seconds", [8.0, 12.0, 40.0])
-def test_cues_are_two_short_lines_for_one_to_seven_seconds_inside_their_step(seconds: float) -> None:
+@pytest.mark.parametrize("seconds", [10.0, 20.0, 60.0])
+def test_cues_are_short_lines_for_one_to_seven_seconds_inside_their_step(seconds: float) -> None:
     cues = caption_cues(LONG, seconds)
     assert " ".join(cue.text.replace("\n", " ") for cue in cues) == LONG
     for cue in cues:
@@ -113,8 +114,11 @@ def test_cues_are_two_short_lines_for_one_to_seven_seconds_inside_their_step(sec
         assert MIN_SECONDS <= cue.duration <= MAX_SECONDS
         assert cue.start >= 0 and cue.start + cue.duration <= seconds + 1e-9
     assert all(first.start + first.duration <= second.start + 1e-9 for first, second in itertools.pairwise(cues))
-    # Every clause fits a cue, so every cue ends where a sentence or a clause ends.
-    assert all(cue.text.rstrip()[-1] in ".,;:" for cue in cues)
+    # A cue ends where a sentence or a clause ends, unless it is a line of a clause too long for one cue.
+    long_clauses = [item for item in re.split(r"(?<=[.,;:])\s+", LONG) if len(item) > LINE_CHARACTERS * MAX_LINES]
+    for cue in cues:
+        text = cue.text.replace("\n", " ")
+        assert text[-1] in ".,;:" or any(text in clause for clause in long_clauses), text
 
 
 def test_a_clause_longer_than_a_cue_is_split_between_words() -> None:

@@ -1,4 +1,8 @@
-"""A step's subtitle as cues a viewer can read: two lines of 42 characters, 1 to 7 seconds each."""
+"""A step's subtitle as cues a viewer can read: one line of 42 characters, 1 to 7 seconds each.
+
+Guidelines allow two lines, but a player draws two (libass, as `ffmpeg -vf subtitles=` burns
+them in: 16/288 of the height a line, over a 10/288 margin) up to 16% of the frame's height,
+over the scene's lowest line; one line stays inside the band the scenes keep free (12%)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import textwrap
 from dataclasses import dataclass
 
 LINE_CHARACTERS = 42  # the broadcast and streaming guideline (BBC, Netflix) for one caption line
-MAX_LINES = 2
+MAX_LINES = 1
 MIN_SECONDS = 1.0
 MAX_SECONDS = 7.0
 # Where a subtitle may break, best first: after a sentence, after a clause, then between words.
@@ -26,35 +30,47 @@ def wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, LINE_CHARACTERS, break_long_words=True, break_on_hyphens=False)
 
 
+def balanced(text: str) -> list[str]:
+    """As few lines as `wrapped` makes, but of even lengths: no lone word on the last one."""
+    count = len(wrapped(text))
+    for width in range(len(text) // count, LINE_CHARACTERS):
+        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+        if len(lines) == count:
+            return lines
+    return wrapped(text)
+
+
 def fits(text: str) -> bool:
     return len(wrapped(text)) <= MAX_LINES
 
 
-def pieces(text: str) -> list[str]:
-    """The subtitle split into parts that each fit a cue, at the best breaks available."""
-    parts: list[str] = []
-    for sentence in SENTENCE_END.split(text.strip()):
-        if fits(sentence):
-            parts.append(sentence)
-            continue
-        for clause in CLAUSE_END.split(sentence):
-            if fits(clause):
-                parts.append(clause)
-            else:  # a clause longer than a cue: whole lines of it, two at a time
-                lines = wrapped(clause)
-                parts += [" ".join(lines[index : index + MAX_LINES]) for index in range(0, len(lines), MAX_LINES)]
-    return [part for part in parts if part]
+def chunks(sentence: str) -> list[tuple[str, bool]]:
+    """A sentence as parts that each fit a cue, at its best breaks; True for a whole clause,
+    False for a line of a clause too long for one cue."""
+    if fits(sentence):
+        return [(sentence, True)]
+    parts: list[tuple[str, bool]] = []
+    for clause in CLAUSE_END.split(sentence):
+        if fits(clause):
+            parts.append((clause, True))
+        else:
+            lines = balanced(clause)
+            parts += [(" ".join(lines[index : index + MAX_LINES]), False) for index in range(0, len(lines), MAX_LINES)]
+    return [part for part in parts if part[0]]
 
 
 def cue_texts(text: str) -> list[str]:
-    """Neighbouring parts joined while they fit one cue; each cue's lines joined by newlines."""
+    """Whole clauses and sentences joined while they fit one cue (a piece of a long clause
+    stays alone); each cue's lines joined by newlines."""
     cues: list[str] = []
-    for part in pieces(text):
-        # Clauses of one sentence may share a cue; a new sentence shares one only if it fits too.
-        if cues and fits(f"{cues[-1]} {part}"):
-            cues[-1] = f"{cues[-1]} {part}"
-        else:
-            cues.append(part)
+    joinable = False
+    for sentence in SENTENCE_END.split(text.strip()):
+        for part, whole in chunks(sentence):
+            if whole and joinable and fits(f"{cues[-1]} {part}"):
+                cues[-1] = f"{cues[-1]} {part}"
+            else:
+                cues.append(part)
+            joinable = whole
     return ["\n".join(wrapped(cue)) for cue in cues]
 
 

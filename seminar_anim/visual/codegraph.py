@@ -30,17 +30,19 @@ from seminar_anim.visual.graph import GraphView, NodeView
 from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.lecture import LectureScene
+from seminar_anim.visual.lint import CAPTION_BAND, FRAME_HEIGHT
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
+# What a viewer reads stays above the band where players draw captions.
+SAFE_BOTTOM = -FRAME_HEIGHT / 2 + CAPTION_BAND * FRAME_HEIGHT + 0.04
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
-GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.35, top=2.75)
-WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.35, top=2.75)  # a big graph's, while the code steps aside
+GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.2, top=2.75)
+WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, while the code steps aside
 MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
-STRIP_Y = -3.05
-LEGEND_BOTTOM = -3.45
+STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
+LEGEND_BOTTOM = SAFE_BOTTOM
 STORAGE_LEFT = GRAPH_AREA.left + 0.9  # a storage block's cells, leaving room for its "byte offset" caption
-LEGEND_TOP = -2.7
-SAFE_BOTTOM = -3.55
+LEGEND_TOP = LEGEND_BOTTOM + 0.8
 
 
 class CodeGraphScene(LectureScene):

@@ -10,6 +10,9 @@ from manim import MathTypst, Mobject, Text
 from seminar_anim.visual.labels import ValueLabel
 
 SAFE_MARGIN = 0.05  # the outer 5% of the frame on each side stays empty
+FRAME_HEIGHT = 8.0  # Manim units, at every quality
+CAPTION_BAND = 0.12  # players draw captions over the lowest 12% of the frame...
+CAPTION_WIDTH = 0.8  # ...across its centre 80%
 EDGE_TOLERANCE = 1e-6
 OVERLAP_TOLERANCE = 0.01  # Manim units two boxes may touch by (anti-aliasing, baselines)
 
@@ -61,14 +64,19 @@ def _record(mobject: Mobject) -> DrawnText:
 
 
 def layout_problems(texts: list[DrawnText], frame_width: float, frame_height: float) -> list[str]:
-    """Texts outside the safe area, and pairs of texts that overlap; empty when the frame is clean."""
+    """Texts outside the safe area or in the captions' band, and pairs of texts that overlap;
+    empty when the frame is clean."""
     problems: list[str] = []
     # A text laid out against the safe area's edge may pass it by a rounding error.
     x_limit = frame_width / 2 * (1 - 2 * SAFE_MARGIN) + EDGE_TOLERANCE
     y_limit = frame_height / 2 * (1 - 2 * SAFE_MARGIN) + EDGE_TOLERANCE
+    band_top = frame_height * (CAPTION_BAND - 0.5)
+    band_half_width = frame_width / 2 * CAPTION_WIDTH
     for item in texts:
         if item.left < -x_limit or item.right > x_limit or item.bottom < -y_limit or item.top > y_limit:
             problems.append(f"{item.text!r} leaves the safe area")
+        elif item.bottom < band_top and item.right > -band_half_width and item.left < band_half_width:
+            problems.append(f"{item.text!r} is in the captions' band")
     for index, first in enumerate(texts):
         for second in texts[index + 1 :]:
             if _overlap(first, second):
