@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.lectures import LectureFacts, accumulation_lesson
 from seminar_anim.visual.bars import BarHistory, Reading
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import plain_text
 from seminar_anim.visual.layout import Box

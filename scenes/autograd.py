@@ -4,6 +4,7 @@ from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, exercise_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text
 from seminar_anim.visual.theme import STRIP_SIZE
 

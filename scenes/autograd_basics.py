@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.expr import number_text
 from seminar_anim.model.lectures import LectureFacts, basics_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.theme import CODE_SIZE, STRIP_SIZE

@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.expr import number_text
 from seminar_anim.model.lectures import LectureFacts, chain_rule_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import math_text
 from seminar_anim.visual.layout import Box

@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.devices import DevicesFacts, Placed, devices_lesson
 from seminar_anim.visual.code import CodePanel, OutputPanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, STRIP_Y, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 

@@ -8,6 +8,7 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import IndexingFacts, indexing_lesson
 from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE

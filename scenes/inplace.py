@@ -4,6 +4,7 @@ from manim import *
 
 from seminar_anim.model.memory import InplaceFacts, inplace_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import MemoryBlock, StridedView
 from seminar_anim.visual.theme import SMALL_SIZE

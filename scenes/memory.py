@@ -4,6 +4,7 @@ from manim import *
 
 from seminar_anim.model.memory import MemoryFacts, memory_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.memory import BoxedListView, MemoryBlock
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE

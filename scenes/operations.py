@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.basics import BasicsFacts, operations_lesson
 from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE

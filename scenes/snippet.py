@@ -10,6 +10,7 @@ from seminar_anim.model.layouts import GridRecord, ViewLayout
 from seminar_anim.model.records import StatementRecord
 from seminar_anim.model.user import MemoryState, SnippetFacts, SnippetStep
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.layout import Box

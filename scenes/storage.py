@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE

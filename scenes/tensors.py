@@ -5,6 +5,7 @@ from manim import *
 from seminar_anim.model.basics import BasicsFacts, tensors_lesson
 from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import TensorGrid
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE

@@ -7,8 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from manim import DOWN, ORIGIN, UP, FadeIn, Rectangle, Scene, VGroup, config, tempconfig
+from manim import DOWN, ORIGIN, UP, Rectangle, Scene, VGroup, config, tempconfig
 
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import plain_text
 from seminar_anim.visual.lecture import LectureScene
 from seminar_anim.visual.theme import LABEL_SIZE, TITLE_SIZE, get_theme

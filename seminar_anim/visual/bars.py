@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from manim import DOWN, UP, Animation, AnimationGroup, Brace, FadeIn, GrowFromEdge, Line, Rectangle, VGroup
+from manim import DOWN, UP, Animation, AnimationGroup, Brace, GrowFromEdge, Line, Rectangle, VGroup
 
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import SMALL_SIZE, Theme

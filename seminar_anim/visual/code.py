@@ -14,14 +14,13 @@ from manim import (
     Animation,
     AnimationGroup,
     Dot,
-    FadeIn,
-    FadeOut,
     RoundedRectangle,
     Text,
     VGroup,
     VMobject,
 )
 
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import CODE_SIZE, SMALL_SIZE, Theme

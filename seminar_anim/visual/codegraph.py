@@ -12,8 +12,6 @@ from manim import (
     Create,
     DashedVMobject,
     Dot,
-    FadeIn,
-    FadeOut,
     Indicate,
     Mobject,
     SurroundingRectangle,
@@ -26,6 +24,7 @@ from manim import (
 from seminar_anim.model.graph import TracedGraph, columns
 from seminar_anim.model.listing import Listing
 from seminar_anim.visual.code import CodePanel, OutputPanel, ScrollingCodePanel
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView, NodeView
 from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
 from seminar_anim.visual.layout import Box

@@ -17,7 +17,6 @@ from manim import (
     Arrow,
     Circle,
     CurvedArrow,
-    FadeIn,
     GrowArrow,
     RoundedRectangle,
     ShowPassingFlash,
@@ -27,6 +26,7 @@ from manim import (
 )
 
 from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph, columns
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, math_text
 from seminar_anim.visual.layout import Box, graph_positions
 from seminar_anim.visual.theme import Theme

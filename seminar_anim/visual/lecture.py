@@ -84,7 +84,12 @@ class LectureScene(Scene):
                 continue
             movers.update(animated.get_family())
             # Everywhere it can be meanwhile: the rectangle over its start, its end and its path.
-            states = (animated, getattr(animation, "target_mobject", None), getattr(animation, "path", None))
+            states = (
+                animated,
+                getattr(animation, "target_mobject", None),
+                getattr(animation, "path", None),
+                getattr(animation, "extent", None),  # where an in-place fade moves through
+            )
             box = _hull([_box(state) for state in states if isinstance(state, Mobject)])
             if box is not None:
                 boxes.append(box)

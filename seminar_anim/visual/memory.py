@@ -12,7 +12,6 @@ from manim import (
     Animation,
     Arrow,
     Dot,
-    FadeIn,
     Rectangle,
     SurroundingRectangle,
     VGroup,
@@ -20,6 +19,7 @@ from manim import (
 )
 
 from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
