@@ -127,3 +127,37 @@ def test_accumulation_draws_every_reading() -> None:
     drawn = {text.key: text.text for text in numbers(zero.texts)}
     readings = [key for key in manifest.values if key.startswith("x.grad.")]
     assert [drawn[key] for key in readings] == ["6.0", "12.0", "18.0", "24.0", "0.0", "6.0"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "[torch.storage.TypedStorage(dtype=torch.int64, device=cpu) of size 4]",
+            ["[torch.storage.TypedStorage(dtype=torch.", "int64, device=cpu) of size 4]"],
+        ),
+        ("tensor([0., 1., 0., 1., 0., 0., 1., 0., 1.])", ["tensor([0., 1., 0., 1., 0., 0., 1., 0.,", "1.])"]),
+        ("  1", ["  1"]),
+        ("x" * 50, ["x" * 40, "x" * 10]),
+    ],
+)
+def test_console_lines_break_between_words_never_inside_one(text: str, lines: list[str]) -> None:
+    from seminar_anim.visual.code import console_lines
+
+    assert console_lines(text, 40) == lines
+
+
+def test_a_scrolling_console_never_shows_the_tail_of_a_print_alone() -> None:
+    from seminar_anim.visual.code import OutputPanel
+    from seminar_anim.visual.layout import Box
+    from seminar_anim.visual.theme import get_theme
+
+    output = OutputPanel(get_theme("dark"), Box(-6.0, -1.0, -1.0, 0.5))
+    prints = ["first", "a long print, wrapped", "over three lines", "of the console", "last", "and more"]
+    for index, line in enumerate(prints):
+        output.print_line(line, continued=line in prints[2:4])
+        assert len(output.shown) <= output.capacity
+        top = output.printed.index(output.shown[0])
+        assert not output.continues[top], f"after print {index}: the top line continues a print"
+        assert output.shown == output.printed[top:]
+    assert output.capacity < len(prints)

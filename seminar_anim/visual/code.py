@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-import textwrap
+import re
 from typing import Any
 
 from manim import (
@@ -28,6 +27,9 @@ from seminar_anim.visual.theme import CODE_SIZE, SMALL_SIZE, Theme
 PAD = 0.22
 LINE_GAP = 0.16
 OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
+# Where a console line may break: after a space or an opening bracket, or after punctuation
+# that no space or closing punctuation follows (torch.|int64, not 0.|, 1.).
+BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}])")
 NUMBER_GAP = 0.25
 
 
@@ -145,40 +147,68 @@ class OutputPanel(VGroup):
         self.heading = plain_text("output", theme.muted, SMALL_SIZE)
         self.heading.move_to((box.left, box.top, 0.0), aligned_edge=UP + LEFT)
         self.printed: list[Text] = []  # every line printed so far, oldest first
+        self.continues: list[bool] = []  # for each, whether it goes on the line before
+        self.shown: list[Text] = []  # the ones in the box now, top first
         self.add(self.heading)
         pitch = code_text("tensor(0.)", theme, CODE_SIZE).height + OUTPUT_GAP
         self.cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
     def wrap(self, text: str) -> list[str]:
-        """Split a line too long for the box at its spaces (inside a word only if it must)."""
-        width = max(1, int(self.box.width // self.cell))
-        return textwrap.wrap(text, width) or [""]
+        """A printed line too long for the box, as the lines to show."""
+        return console_lines(text, max(1, int(self.box.width // self.cell)))
 
-    @property
-    def visible(self) -> list[Text]:
-        return self.printed[-self.capacity :]
-
-    def print_line(self, text: str, color: str | None = None) -> Animation:
-        """Add a printed line below the previous ones, scrolling when the box is full."""
+    def print_line(self, text: str, color: str | None = None, continued: bool = False) -> Animation:
+        """Add a printed line below the previous ones, scrolling when the box is full;
+        `continued`: it goes on the previous line (a wrapped print), so it never shows alone
+        at the top, without the start of its print."""
         body = text.lstrip(" ")
         line = code_text(body, self.theme, CODE_SIZE, color)
         indent = self.cell * (len(text) - len(body))  # Text drops leading spaces; keep them as cells
         if indent + line.width > self.box.width:
             scale = (self.box.width - indent) / line.width
             line.scale(scale)
-        shown = self.visible
-        if len(shown) < self.capacity:
-            anchor = shown[-1] if shown else self.heading
-            line.next_to(anchor, DOWN, buff=OUTPUT_GAP).set_x(self.heading.get_left()[0] + indent, direction=LEFT)
-            self.printed.append(line)
-            self.add(line)
-            return FadeIn(line, shift=0.1 * UP)
-        oldest = shown[0]
-        # The new line takes the bottom slot; the others move up one slot; the oldest leaves.
-        line.move_to(shown[-1], aligned_edge=LEFT).set_x(self.heading.get_left()[0] + indent, direction=LEFT)
+        left = self.heading.get_left()[0] + indent
         self.printed.append(line)
-        self.remove(oldest)
+        self.continues.append(continued)
         self.add(line)
-        moves = [later.animate.set_y(earlier.get_y()).build() for earlier, later in itertools.pairwise(shown)]
-        return AnimationGroup(FadeOut(oldest, shift=0.1 * UP), *moves, FadeIn(line, shift=0.1 * UP))
+        if len(self.shown) < self.capacity:
+            anchor = self.shown[-1] if self.shown else self.heading
+            line.next_to(anchor, DOWN, buff=OUTPUT_GAP).set_x(left, direction=LEFT)
+            self.shown.append(line)
+            return FadeIn(line, shift=0.1 * UP)
+        # Scroll: the oldest lines leave (with what continues them), the rest move up, and the
+        # new line takes the slot under them.
+        slots = [item.get_y() for item in self.shown]
+        first = len(self.printed) - self.capacity
+        while first < len(self.printed) - 1 and self.continues[first]:
+            first += 1
+        staying = self.printed[first:]
+        leaving = [item for item in self.shown if item not in staying]
+        line.set_y(slots[len(staying) - 1]).set_x(left, direction=LEFT)
+        for item in leaving:
+            self.remove(item)
+        self.shown = staying
+        moves = [item.animate.set_y(slot).build() for item, slot in zip(staying[:-1], slots, strict=False)]
+        return AnimationGroup(
+            *(FadeOut(item, shift=0.1 * UP) for item in leaving), *moves, FadeIn(line, shift=0.1 * UP)
+        )
+
+
+def console_lines(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at spaces or after punctuation
+    (as `torch.` / `int64`), inside a word only where it has none."""
+    lines: list[str] = []
+    line = ""
+    for token in BREAKS.split(text):
+        if line.strip() and len((line + token).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+        while len(line.rstrip()) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines

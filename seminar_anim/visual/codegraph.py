@@ -65,9 +65,9 @@ class CodeGraphScene(LectureScene):
 
     def print_text(self, output: OutputPanel, text: str, color: str | None = None) -> list[Text]:
         """Print `text` (its lines wrapped to the panel) as a terminal would, and return the lines."""
-        lines = [piece for line in text.split("\n") for piece in output.wrap(line)]
-        for line in lines:
-            self.play(output.print_line(line, color), run_time=1 if len(lines) == 1 else 0.4)
+        lines = [(piece, index > 0) for line in text.split("\n") for index, piece in enumerate(output.wrap(line))]
+        for line, continued in lines:
+            self.play(output.print_line(line, color, continued), run_time=1 if len(lines) == 1 else 0.4)
         return output.printed[-len(lines) :]
 
     def swap_panels(
