@@ -5,9 +5,8 @@ from manim import *
 from seminar_anim.model.memory import InplaceFacts, inplace_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
-from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.labels import ValueLabel
 from seminar_anim.visual.memory import MemoryBlock, StridedView
-from seminar_anim.visual.theme import SMALL_SIZE
 
 
 class InplaceScene(CodeGraphScene):
@@ -30,8 +29,7 @@ class InplaceScene(CodeGraphScene):
         block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
         self.play(code.highlight(marks["a"]), FadeIn(block))
         window = StridedView(facts.view, block, theme.selection)
-        name = code_text("v", theme, SMALL_SIZE + 6, theme.selection).next_to(window, DOWN, buff=0.55)
-        self.play(code.highlight(marks["v"]), window.appear(), FadeIn(name))
+        self.play(code.highlight(marks["v"]), window.appear())
         self.execute(code, output, listing, marks["print_v"])
         self.hold(1)
 

@@ -204,9 +204,10 @@ class SnippetScene(CodeGraphScene):
             group.scale_to_fit_width(ROOM - (STORAGE_LEFT - GRAPH_AREA.left))
         group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
         if view is not None and block is not None:
-            group.add(StridedView(view, block, theme.selection))
-            tensor_grid = drawn.submobjects[0] if drawn else None
-            if isinstance(tensor_grid, TensorGrid) and len(view.elements) <= MAX_LINKS:
+            first = drawn.submobjects[0] if drawn else None
+            tensor_grid = first if isinstance(first, TensorGrid) and len(view.elements) <= MAX_LINKS else None
+            group.add(StridedView(view, block, theme.selection, named=tensor_grid is None))
+            if tensor_grid is not None:
                 for position, element in enumerate(view.elements):
                     link = Line(
                         tensor_grid.cells[position].get_top(),

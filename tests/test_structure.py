@@ -161,3 +161,23 @@ def test_a_scrolling_console_never_shows_the_tail_of_a_print_alone() -> None:
         assert not output.continues[top], f"after print {index}: the top line continues a print"
         assert output.shown == output.printed[top:]
     assert output.capacity < len(prints)
+
+
+@pytest.mark.parametrize("name", ["b", "c", "t"])
+def test_every_view_is_named_under_the_cells_it_reads(name: str) -> None:
+    from manim import Text
+
+    from seminar_anim.app.catalogue import find_scene
+    from seminar_anim.app.options import LessonOptions
+    from seminar_anim.visual.memory import MemoryBlock, StridedView
+    from seminar_anim.visual.theme import get_theme
+
+    facts, _ = find_scene("storage").compute(LessonOptions(device="cpu"))
+    block = MemoryBlock(facts.storage, get_theme("dark"), "a.untyped_storage()")
+    window = StridedView(facts.views[name], block, "#ffee58")
+    (tag,) = [part for part in window if isinstance(part, Text)]
+    assert tag.original_text == name
+    cells = [block.cell(index) for index in set(facts.views[name].elements)]
+    assert len(window.marks) == len(cells)
+    assert min(cell.get_left()[0] for cell in cells) < tag.get_center()[0] < max(cell.get_right()[0] for cell in cells)
+    assert tag.get_top()[1] < window.marks.get_bottom()[1] < min(offset.get_bottom()[1] for offset in block.offsets)

@@ -12,6 +12,7 @@ from manim import (
     Animation,
     Arrow,
     Dot,
+    Line,
     Rectangle,
     SurroundingRectangle,
     VGroup,
@@ -26,6 +27,7 @@ from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 CELL_WIDTH = 0.9
 CELL_HEIGHT = 0.6
 VALUE_SIZE = 26
+TAG_GAP = 0.08  # between the byte offsets, a view's marks under its cells, and its name
 
 
 class MemoryBlock(VGroup):
@@ -97,13 +99,25 @@ class MemoryBlock(VGroup):
 
 
 class StridedView(VGroup):
-    """A tensor's window on a storage: an outline around each storage cell it reads."""
+    """A tensor's window on a storage: an outline around each storage cell it reads and, under
+    the byte offsets, a mark under each of those cells with the view's name below them
+    (`named` False: the view's own grid, joined to the marks, names it)."""
 
-    def __init__(self, view: ViewLayout, block: MemoryBlock, color: str, **kwargs: Any) -> None:
+    def __init__(self, view: ViewLayout, block: MemoryBlock, color: str, named: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.view = view
-        for index in sorted(set(view.elements)):
-            self.add(SurroundingRectangle(block.cell(index), color=color, buff=0.04, stroke_width=5))
+        cells = [block.cell(index) for index in sorted(set(view.elements))]
+        self.outlines = VGroup(*(SurroundingRectangle(cell, color=color, buff=0.04, stroke_width=5) for cell in cells))
+        under = min(offset.get_bottom()[1] for offset in block.offsets) - TAG_GAP
+        self.marks = VGroup(
+            *(
+                Line((cell.get_left()[0] + 0.08, under, 0.0), (cell.get_right()[0] - 0.08, under, 0.0), color=color)
+                for cell in cells
+            )
+        )
+        self.add(self.outlines, self.marks)
+        if named:
+            self.add(code_text(view.key, block.theme, SMALL_SIZE + 4, color).next_to(self.marks, DOWN, buff=TAG_GAP))
 
     def appear(self) -> Animation:
         return FadeIn(self, scale=1.1)
