@@ -21,6 +21,7 @@ from manim import (
     RoundedRectangle,
     ShowPassingFlash,
     Text,
+    Transform,
     VGroup,
     VMobject,
 )
@@ -140,13 +141,8 @@ class EdgeView(VGroup):
         if bend < 0 and not twin:
             # An edge that skips columns leaves from the top, clear of the edges leaving sideways.
             tail = start.shape.get_top()
-        stroke = 3 * scale
-        if bend:
-            self.arrow: VMobject = CurvedArrow(
-                tail, head, angle=bend, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale
-            )
-        else:
-            self.arrow = Arrow(tail, head, buff=0, color=theme.muted, stroke_width=stroke, tip_length=0.16 * scale)
+        self.ends, self.bend, self.arrow_scale = (tail, head), bend, scale
+        self.arrow: VMobject = self.drawn_arrow(tail, head, bend, theme.muted)
         self.local = ValueLabel(edge.local_key, edge.local, theme.local, VALUE_SIZE * scale, theme.background)
         self.label_x = label_x
         self.local.move_to(self.arrow.point_from_proportion(_proportion_at(self.arrow, label_x)))
@@ -154,6 +150,18 @@ class EdgeView(VGroup):
         self.arrow.set_z_index(0)
         self.local.set_z_index(2)
         self.add(self.arrow)
+
+    def drawn_arrow(self, tail: np.ndarray, head: np.ndarray, bend: float, color: str) -> VMobject:
+        stroke, tip = 3 * self.arrow_scale, 0.16 * self.arrow_scale
+        if bend:
+            return CurvedArrow(tail, head, angle=bend, color=color, stroke_width=stroke, tip_length=tip)
+        return Arrow(tail, head, buff=0, color=color, stroke_width=stroke, tip_length=tip)
+
+    def backward_arrow(self, color: str) -> VMobject:
+        """The same edge pointing the other way, from the operation back to its input: the
+        way its gradient flows."""
+        tail, head = self.ends
+        return self.drawn_arrow(head, tail, -self.bend, color).set_z_index(0)
 
 
 class GraphView(VGroup):
@@ -267,11 +275,12 @@ class GraphView(VGroup):
         return FadeIn(edge.local, scale=0.8)
 
     def light_edge(self, edge: EdgeView) -> Animation:
-        """A pulse in the backward colour runs back along the edge, which keeps that colour."""
-        backwards = edge.arrow.copy().set_color(self.theme.backward).set_stroke(width=6).reverse_points()
+        """A pulse in the backward colour runs back along the edge, whose arrowhead turns to
+        point back, the way the gradient flows, and which keeps that colour."""
+        backwards = edge.backward_arrow(self.theme.backward)
         parts: list[Animation] = [
-            ShowPassingFlash(backwards, time_width=0.6),
-            edge.arrow.animate.set_color(self.theme.backward).build(),
+            ShowPassingFlash(backwards.copy().set_stroke(width=6), time_width=0.6),
+            Transform(edge.arrow, backwards),
         ]
         if edge.local not in self.submobjects:
             parts.append(self.show_local(edge))
