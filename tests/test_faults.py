@@ -128,6 +128,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _owner(folder: Path) -> int | None:
+    """The process id a staging folder names as its owner (None: no owner, or gone meanwhile)."""
+    try:
+        return int((folder / OWNER_FILE).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -164,7 +172,8 @@ def test_a_stopped_render_cleans_up_and_says_one_line(tmp_path: Path, stop: sign
     process, out = _start(tmp_path, "--jobs", "1")
     _wait_for_rendering(process, out)
     # What a second run into the same folder sweeps first leaves this live run's folders alone.
-    staged = list(out.glob("*/.*-*")) + [path for path in TYPST_CACHE.glob("private-*") if (path / OWNER_FILE).exists()]
+    private = [path for path in TYPST_CACHE.glob("private-*") if _owner(path) == process.pid]
+    staged = list(out.glob("*/.*-*")) + private
     for folder in {path.parent for path in out.glob("*/.*-*")}:
         sweep(folder, f".{folder.name}-")
     sweep(TYPST_CACHE, "private-")

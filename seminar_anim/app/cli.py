@@ -107,9 +107,19 @@ def _specs(names: tuple[str, ...], lesson: LessonOptions) -> list[SceneSpec]:
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+_stopping = threading.Event()
+
+
+def _progress(line: str) -> None:
+    """A progress line on stderr; none once a stop has been said, which stays the last line."""
+    if not _stopping.is_set():
+        click.echo(line, err=True)
+
+
 def _stop(number: int, frame: object) -> None:
     """Say so in one line, then unwind like an exception, so every staging folder is removed
     and workers are stopped."""
+    _stopping.set()
     name = signal.Signals(number).name
     click.echo(f"stopped by {name}: the previous outputs are as they were, nothing half-written is left", err=True)
     unwind(number, frame)
@@ -293,7 +303,7 @@ def render_command(
         specs = _specs(names, lesson)
         lesson = _settled(lesson)
         render_jobs = [RenderJob(spec, lesson, options, slides=slides, force=force) for spec in specs]
-        outcomes = run_renders(render_jobs, jobs, lambda line: click.echo(line, err=True))
+        outcomes = run_renders(render_jobs, jobs, _progress)
     _report(outcomes, started)
 
 
@@ -323,7 +333,5 @@ def course_command(
         options = RenderOptions(quality=quality, theme=theme, out=_out_folder(out))
         specs = _specs(names, lesson) if names else list(SCENES)
         lesson = _settled(lesson)
-        result = build_course(
-            specs, lesson, options, lambda line: click.echo(line, err=True), title=title, workers=jobs, force=force
-        )
+        result = build_course(specs, lesson, options, _progress, title=title, workers=jobs, force=force)
     _report(result.outcomes, started, result.paths)
