@@ -26,15 +26,15 @@ class Cue:
     duration: float
 
 
-def wrapped(text: str) -> list[str]:
-    return textwrap.wrap(text, LINE_CHARACTERS, break_long_words=True, break_on_hyphens=False)
+def wrapped(text: str, width: int = LINE_CHARACTERS) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
 
 
 def balanced(text: str) -> list[str]:
     """As few lines as `wrapped` makes, but of even lengths: no lone word on the last one."""
     count = len(wrapped(text))
     for width in range(len(text) // count, LINE_CHARACTERS):
-        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+        lines = wrapped(text, width)
         if len(lines) == count:
             return lines
     return wrapped(text)

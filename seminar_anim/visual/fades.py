@@ -17,6 +17,7 @@ from manim import Animation, Mobject, VMobject
 from manim import FadeIn as ManimFadeIn
 from manim import FadeOut as ManimFadeOut
 from manim.animation.fading import _Fade
+from manim.mobject.opengl.opengl_mobject import OpenGLMobject
 
 _RGBAS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 
@@ -34,18 +35,19 @@ class _InPlaceFade(_Fade):
             return
         members = [member for member in family if isinstance(member, VMobject)]
         self.saved = [(member, [getattr(member, name).copy() for name in _RGBAS]) for member in members]
-        self.saved_points = [(member, member.points.copy()) for member in members if member.points.size]
-        self.moves = bool(np.any(self.shift_vector)) or self.scale_factor != 1
-        self.faded_points: list[np.ndarray] = []
+        # Each member that moves: its points as it is, and where they are when faded.
+        self.paths: list[tuple[Mobject | OpenGLMobject, np.ndarray, np.ndarray]] = []
         self.extent: VMobject | None = None  # where it moves through, for the scene's redraw
-        if self.moves and self.saved_points:
+        if np.any(self.shift_vector) or self.scale_factor != 1:
             centre = self.mobject.get_center()
             direction = -1.0 if self.appearing and not self.point_target else 1.0
-            self.faded_points = [
-                (points - centre) * self.scale_factor + centre + direction * self.shift_vector
-                for _, points in self.saved_points
-            ]
-            corners = np.concatenate([points for _, points in self.saved_points] + self.faded_points)
+            for member in members:
+                if member.points.size:
+                    points = member.points.copy()
+                    faded = (points - centre) * self.scale_factor + centre + direction * self.shift_vector
+                    self.paths.append((member, points, faded))
+        if self.paths:
+            corners = np.concatenate([array for _, start, end in self.paths for array in (start, end)])
             self.extent = VMobject().set_points_as_corners([corners.min(axis=0), corners.max(axis=0)])
         self.target_mobject = self.target_copy = Mobject()
         Animation.begin(self)
@@ -66,8 +68,8 @@ class _InPlaceFade(_Fade):
                 current = getattr(member, name)
                 if current.shape == saved.shape:
                     current[:, 3] = saved[:, 3] * (1.0 - faded)
-        for (member, points), target in zip(self.saved_points, self.faded_points, strict=False):
-            member.points = points + (target - points) * faded
+        for mover, points, target in self.paths:
+            mover.points = points + (target - points) * faded
 
 
 class FadeIn(_InPlaceFade, ManimFadeIn):
