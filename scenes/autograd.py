@@ -35,12 +35,12 @@ class AutogradScene(CodeGraphScene):
             self.play(FadeOut(code), FadeOut(output), FadeOut(legend))
         for name, line in lesson.leaf_lines.items():
             self.play(*at(line), view.show_node(name))
-            self.play(view.flow_forward(name))
+            self.flow_forward(view, name)
         if not wide:
             self.play(code.highlight(lesson.expr_line))
         for node in graph.ops:
             self.play(view.show_node(node.key))
-            self.play(view.flow_forward(node.key))
+            self.flow_forward(view, node.key)
         self.play(FadeIn(view.label_node(graph.output, "f")))
         self.hold(2)
 

@@ -30,16 +30,16 @@ class AutogradBasicsScene(CodeGraphScene):
 
         self.step("leaf", "requires_grad=True makes x a leaf of the graph; its .grad starts empty: None.")
         self.play(code.highlight(marks["leaf"]), view.show_node("x"))
-        self.play(view.flow_forward("x"))
-        (printed,) = self.execute(code, output, listing, marks["before"])
+        self.flow_forward(view, "x")
+        printed = self.execute(code, output, listing, marks["before"])
         empty = code_text(listing.prints[0], theme, CODE_SIZE, theme.muted).move_to(x.grad)
         self.play(TransformFromCopy(printed, empty))
         self.hold(1)
 
         self.step("forward", "y = x**2 runs the power and records a PowBackward0 node that remembers x.")
         self.play(code.highlight(marks["forward"]), view.show_node(y.node.key))
-        self.play(view.flow_forward(y.node.key), FadeIn(view.label_node(y.node.key, "y")))
-        (printed,) = self.execute(code, output, listing, marks["print_y"])
+        self.flow_forward(view, y.node.key, FadeIn(view.label_node(y.node.key, "y")))
+        printed = self.execute(code, output, listing, marks["print_y"])
         self.play(Indicate(y.symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(2)
 
@@ -68,6 +68,6 @@ class AutogradBasicsScene(CodeGraphScene):
         self.hold(2)
 
         self.step("check", "print(x.grad) now shows the very gradient the graph computed.")
-        (printed,) = self.execute(code, output, listing, marks["after"])
+        printed = self.execute(code, output, listing, marks["after"])
         self.check(printed, x.grad)
         self.hold(2)

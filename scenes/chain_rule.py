@@ -43,28 +43,35 @@ class ChainRuleScene(CodeGraphScene):
 
         self.step("forward", "The forward pass computes u, then h, and records one node for each operation.")
         self.play(code.highlight(marks["leaf"]), view.show_node("x"))
-        self.play(view.flow_forward("x"))
+        self.flow_forward(view, "x")
         self.execute(code, output, listing, marks["before"])
         self.play(code.highlight(marks["forward"]))
         for node, name in zip(graph.ops, ("u", "h = y"), strict=True):
             self.play(view.show_node(node.key))
-            self.play(view.flow_forward(node.key), FadeIn(view.label_node(node.key, name)))
-        (printed,) = self.execute(code, output, listing, marks["print_y"])
+            self.flow_forward(view, node.key, FadeIn(view.label_node(node.key, name)))
+        printed = self.execute(code, output, listing, marks["print_y"])
         self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(1)
 
         self.step("local", "Each node knows only its own local derivative: 1/u for the log, 2x for the square.")
-        for edge, rule in zip(reversed(view.edges), ("1 \\/ u", f"{two} x"), strict=True):
-            self.play(view.show_local(edge))
+        # Each rule is worked out at the value its node's input holds in the forward pass.
+        inputs = {outer.key: view.nodes[inner.key].value, inner.key: view.nodes["x"].value}
+        rules = {outer.key: ("1 \\/ u", "1 \\/"), inner.key: (f"{two} x", f"{two} dot")}
+        for edge in reversed(view.edges):
+            self.play(code.highlight(marks["forward"]), view.show_local(edge))
             target, source = graph.node(edge.edge.target), graph.node(edge.edge.source)
             names = {outer.key: "h", inner.key: "u", "x": "x"}
+            rule, applied = rules[target.key]
             self.show_strip(
                 self.symbol(f"(partial {names[target.key]})/(partial {names[source.key]})"),
                 self.symbol("="),
                 self.symbol(rule),
                 self.symbol("="),
+                self.symbol(applied),
+                self.number(inputs[target.key], theme.forward),
+                self.symbol("="),
                 self.number(edge.local, theme.local),
-                sources={4: edge.local},
+                sources={5: inputs[target.key], 7: edge.local},
             )
             self.hold(2)
 
@@ -72,20 +79,22 @@ class ChainRuleScene(CodeGraphScene):
         self.play(code.highlight(marks["backward"]))
         self.seed(view, "h")
         self.backward_pass(view, "h")
-        outer_edge, inner_edge = reversed(view.edges)
+        _, inner_edge = reversed(view.edges)
+        # The same form as every backward line: the gradient arriving at u times u's local derivative.
+        upstream = view.nodes[inner.key].grad
         self.show_strip(
             self.symbol("(partial h)/(partial x) = (partial h)/(partial u) dot (partial u)/(partial x)"),
             self.symbol("="),
-            self.number(outer_edge.local, theme.local),
+            self.number(upstream),
             self.symbol("dot"),
             self.number(inner_edge.local, theme.local),
             self.symbol("="),
             self.number(view.nodes["x"].grad),
-            sources={2: outer_edge.local, 4: inner_edge.local, 6: view.nodes["x"].grad},
+            sources={2: upstream, 4: inner_edge.local, 6: view.nodes["x"].grad},
         )
         self.hold(2)
 
         self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")
-        (printed,) = self.execute(code, output, listing, marks["after"])
+        printed = self.execute(code, output, listing, marks["after"])
         self.check(printed, view.nodes["x"].grad)
         self.hold(2)

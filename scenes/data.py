@@ -13,8 +13,8 @@ TOP = GRAPH_AREA.top - 0.15
 PIXEL = 0.58
 SAMPLE_GAP = 0.36  # horizontal distance between two audio samples
 AMPLITUDE = 1.3  # height of a sample of value 1
-WORD_ROW = 0.4
-WEIGHT_WIDTH = 0.76
+WORD_ROW = 0.48
+WEIGHT_WIDTH = 0.78
 WORDS_RIGHT = GRAPH_AREA.left + 1.6
 
 
@@ -80,8 +80,10 @@ class DataScene(CodeGraphScene):
         self.play(code.highlight(lookup.marks["emb"]), FadeIn(weight), FadeIn(weight_caption))
         self.execute(code, output, lookup, lookup.marks["print_ids"])
         embedded = TensorGrid(facts["e"], theme, theme.forward, WORD_ROW, width=WEIGHT_WIDTH)
-        embedded.next_to(weight, RIGHT, buff=0.45).align_to(weight, UP)
-        embedded_caption = embedded.caption(theme, "e = emb(ids)", "shape").next_to(embedded, DOWN, buff=0.15)
+        embedded.next_to(weight, RIGHT, buff=0.15).align_to(weight, UP)
+        # Wider than its grid, between the weights and the frame's edge: the caption takes two lines.
+        embedded_caption = embedded.caption(theme, "e = emb(ids)", "shape").arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        embedded_caption.next_to(embedded, DOWN, buff=0.15).align_to(embedded, LEFT)
         ids = [int(word_id.value) for word_id in facts.data["ids"]]
         self.play(code.highlight(lookup.marks["e"]))
         for slot, word in enumerate(ids):
@@ -137,7 +139,7 @@ class DataScene(CodeGraphScene):
     @staticmethod
     def beside(grid: TensorGrid, words: VGroup) -> None:
         """Put `grid` right of the words, each of its rows level with its word."""
-        grid.next_to(words, RIGHT, buff=0.3)
+        grid.next_to(words, RIGHT, buff=0.25)
         grid.shift((words[0][0].get_y() - grid.cells[0].get_y()) * UP)
 
     def summary(self, facts: BasicsFacts) -> VGroup:

@@ -42,27 +42,27 @@ class MemoryScene(CodeGraphScene):
         self.hold(2)
 
         self.step("tensor", "A float32 tensor is one contiguous block: 4 bytes per number, at offsets 0, 4, 8.")
-        block = MemoryBlock(facts.tensor, theme, "t.untyped_storage(): C floats, side by side")
+        block = MemoryBlock(facts.tensor, theme, "t.untyped_storage()")
         block.move_to((BLOCK_LEFT, SAFE_BOTTOM + 1.4, 0), aligned_edge=DOWN + LEFT)
         self.play(code.highlight(marks["t"]), FadeIn(block))
         sizes = VGroup(
-            code_text("t.element_size()", theme, SMALL_SIZE + 2, theme.muted),
+            code_text("t.element_size()", theme, SMALL_SIZE, theme.muted),
             ValueLabel(facts.tensor.element_size_key, facts.tensor.element_size, theme.storage, LABEL_SIZE),
-            code_text("t.nbytes", theme, SMALL_SIZE + 2, theme.muted),
+            code_text("t.nbytes", theme, SMALL_SIZE, theme.muted),
             ValueLabel(facts.nbytes_key, facts.nbytes, theme.storage, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2)
-        sizes.next_to(block, DOWN, buff=0.5).align_to(block.cells, LEFT)
+        sizes.next_to(block, DOWN, buff=0.3).align_to(block, LEFT)
         self.execute(code, output, listing, marks["print_t"])
         self.play(FadeIn(sizes))
         self.hold(2)
 
         self.step("compare", "The list of three numbers takes far more bytes than the tensor's three floats.")
         total = VGroup(
-            plain_text("list l and its objects:", theme.muted, SMALL_SIZE + 2),
+            plain_text("list l and its objects:", theme.muted, SMALL_SIZE),
             ValueLabel(facts.flat.total_key, facts.flat.total, theme.text, LABEL_SIZE),
-            plain_text("bytes", theme.muted, SMALL_SIZE + 2),
+            plain_text("bytes", theme.muted, SMALL_SIZE),
         ).arrange(RIGHT, buff=0.15)
-        total.next_to(sizes, DOWN, buff=0.3).align_to(sizes, LEFT)
+        total.next_to(sizes, DOWN, buff=0.2).align_to(sizes, LEFT)
         again = BoxedListView(facts.flat, theme).move_to(nested, aligned_edge=UP)
         self.play(code.highlight(marks["l"]), FadeOut(nested, shift=0.3 * DOWN), FadeIn(again, shift=0.3 * DOWN))
         self.play(FadeIn(total))

@@ -114,8 +114,8 @@ class SerializationScene(CodeGraphScene):
             (theme.muted, 0.25, "archive overhead"),
         ):
             swatch = Square(0.22, color=color, stroke_width=2).set_fill(color, opacity)
-            items.add(VGroup(swatch, plain_text(words, theme.muted, SMALL_SIZE + 2)).arrange(RIGHT, buff=0.12))
-        return items.arrange(RIGHT, buff=0.5)
+            items.add(VGroup(swatch, plain_text(words, theme.muted, SMALL_SIZE)).arrange(RIGHT, buff=0.12))
+        return items.arrange(RIGHT, buff=0.35)
 
     def archive(self, saved: SavedFile) -> VGroup:
         """The archive's entries, two columns: name and size, the storage entry in the storage colour."""

@@ -90,7 +90,7 @@ class SnippetScene(CodeGraphScene):
         theme = self.theme
         leaving: list[Mobject] = []
         if self.shown_graph is not None:
-            leaving.append(self.shown_graph)
+            leaving += self.shown_graph.drawn(self.get_mobject_family_members())
             self.shown_graph = None
         after = state.statement
         storages = state.storages
@@ -224,7 +224,7 @@ class SnippetScene(CodeGraphScene):
         A graph too big for the right of the frame takes its width; `panels` step aside meanwhile."""
         leaving: list[Mobject] = [*self.blocks.values(), self.focus]
         if self.shown_graph is not None:
-            leaving.append(self.shown_graph)
+            leaving += self.shown_graph.drawn(self.get_mobject_family_members())
         self.blocks, self.focus = {}, VGroup()
         view = self.graph_view(graph)
         if view.area is not GRAPH_AREA and not self.aside:
@@ -233,7 +233,7 @@ class SnippetScene(CodeGraphScene):
         self.play(*(FadeOut(mobject) for mobject in leaving))
         for node in graph.nodes:
             self.play(view.show_node(node.key), run_time=0.5)
-            self.play(view.flow_forward(node.key), run_time=0.5)
+            self.flow_forward(view, node.key, run_time=0.5)
         output = typst_name(root or "out")
         self.seed(view, output)
         self.backward_pass(view, output)

@@ -6,12 +6,16 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.labels import ValueLabel, code_text, math_text, plain_text
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
-GRID_TOP = GRAPH_AREA.top - 2.3
+HOP_ROOM = 0.6  # over the element indices, where the stride walk hops
+GRID_GAP = 0.4  # between a view's name under the storage and its grid
+FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
+DIM = 0.25  # the opacity of the cells a walk has not read yet
+STRIP_CODE_SIZE = 24
 
 
 class StorageScene(CodeGraphScene):
@@ -23,58 +27,84 @@ class StorageScene(CodeGraphScene):
         theme = self.theme
         views = facts.views
         code, output = self.panels(slide.code, bottom=SAFE_BOTTOM)
+        block = MemoryBlock(facts.storage, theme, "a.untyped_storage()", headroom=HOP_ROOM)
+        block.move_to((STORAGE_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
 
         self.step("code", "The slide's code: one tensor, then two more tensors made from it.")
-        self.play(FadeIn(self.title("Tensor storage:", '"one block, many views"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(
+            FadeIn(self.title("Tensor storage:", '"one block, many views"')),
+            FadeIn(code, shift=0.2 * RIGHT),
+            FadeIn(block.without_values()),
+        )
         self.add(output)
         self.hold(2)
 
         self.step("storage", "a's numbers sit side by side in one storage; b = a[1] is a window on one of them.")
-        block = MemoryBlock(facts.storage, theme, "a.untyped_storage()")
-        block.move_to((STORAGE_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
         size = self.fact_line(
             f"{facts.storage.key}.element_size()",
             ValueLabel(facts.storage.element_size_key, facts.storage.element_size, theme.storage),
         )
-        size.next_to(block.title, RIGHT, buff=0.5)
-        self.play(code.highlight(slide.marks["a"]), FadeIn(block), FadeIn(size))
+        # The facts stand in a column right of where the views' grids will be.
+        c_window = StridedView(views["c"], block, theme.selection)
+        grid = self.grid(views["c"], c_window)
+        size.move_to((grid.get_right()[0] + FACTS_GAP, grid.get_top()[1], 0), aligned_edge=UP + LEFT)
+        self.play(code.highlight(slide.marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
+        self.play(FadeIn(size))
         self.hold(1)
         window = StridedView(views["b"], block, theme.selection)
-        b_facts = view_facts(views["b"], theme).next_to(block, DOWN, buff=0.45).align_to(block, LEFT)
+        b_facts = view_facts(views["b"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
         self.play(code.highlight(slide.marks["b"]), window.appear(), FadeIn(b_facts))
         self.hold(2)
 
-        self.step("view", "c = a.reshape([2, 2]) reads the very same cells, two per row: stride (2, 1).")
-        grid = self.grid(views["c"], block)
-        c_window = StridedView(views["c"], block, theme.selection)
-        c_facts = view_facts(views["c"], theme).next_to(grid, DOWN, buff=0.35).align_to(grid, LEFT)
+        self.step("view", f"c = a.reshape([2, 2]) reads the very same cells, two per row: stride {views['c'].stride}.")
+        c_facts = view_facts(views["c"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
         self.play(code.highlight(slide.marks["c"]), ReplacementTransform(window, c_window), FadeOut(b_facts))
-        self.play(FadeIn(grid), FadeIn(c_facts))
-        for mark in ("print_a", "print_c", "same", "stride"):
-            self.execute(code, output, slide, slide.marks[mark])
-        self.hold(1)
+        self.assemble(views["c"], grid, block)
+        self.play(FadeIn(c_facts))
+        # Each print points at what it prints: the one storage, the same start, c's strides.
+        self.execute(code, output, slide, slide.marks["print_a"])
+        self.play(Indicate(block.cells, color=theme.storage, scale_factor=1.05))
+        self.execute(code, output, slide, slide.marks["print_c"])
+        self.play(
+            Indicate(grid[0], color=theme.selection, scale_factor=1.05),
+            Indicate(block.cells, color=theme.storage, scale_factor=1.05),
+        )
+        self.execute(code, output, slide, slide.marks["same"])
+        self.play(
+            Indicate(grid[0][0], color=theme.selection),
+            Indicate(block.cell(views["c"].elements[0]), color=theme.selection),
+        )
+        self.execute(code, output, slide, slide.marks["stride"])
+        self.play(Indicate(c_facts[1], color=theme.selection))
 
         self.step("walk", "To reach c[i, j], skip i times stride[0] plus j times stride[1] elements.")
         self.walk(views["c"], grid, block)
-        self.hold(1)
 
-        self.step("transpose", "c.t() swaps the strides to (1, 2): same cells, read out of order, not contiguous.")
-        code2, output2 = self.swap_panels(code, output, transposed.code)
-        t_grid = self.grid(views["t"], block)
-        t_facts = view_facts(views["t"], theme).next_to(t_grid, DOWN, buff=0.35).align_to(t_grid, LEFT)
-        self.play(
-            code2.highlight(transposed.marks["t"]),
-            ReplacementTransform(grid, t_grid),
-            ReplacementTransform(c_facts, t_facts),
+        self.step(
+            "transpose",
+            f"c.t() swaps the strides to {views['t'].stride}: same cells, read out of order, not contiguous.",
         )
+        code2, output2 = self.swap_panels(code, output, transposed.code)
+        t_window = StridedView(views["t"], block, theme.selection)
+        t_grid = self.grid(views["t"], t_window)
+        t_facts = view_facts(views["t"], theme).move_to(c_facts, aligned_edge=UP + LEFT)
+        self.play(code2.highlight(transposed.marks["t"]), ReplacementTransform(c_window, t_window))
+        self.transpose(views["c"], grid, views["t"], t_grid)
+        self.play(ReplacementTransform(c_facts, t_facts))
         self.execute(code2, output2, transposed, transposed.marks["t_facts"])
         self.walk(views["t"], t_grid, block)
-        self.hold(1)
 
         self.step("contiguous", "t.contiguous() copies the values, in t's order, into a new storage.")
         copy = MemoryBlock(facts.copy, theme, "d.untyped_storage(): a new block")
         copy.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
-        self.play(code2.highlight(transposed.marks["d"]), FadeOut(t_facts), FadeOut(self.strip))
+        # t's grid steps aside, right, for the new block to take the room under it.
+        self.play(
+            code2.highlight(transposed.marks["d"]),
+            FadeOut(t_facts),
+            FadeOut(size),
+            FadeOut(self.strip),
+            t_grid.animate.shift((GRAPH_AREA.right - 0.2 - t_grid.get_right()[0]) * RIGHT),
+        )
         self.strip = VGroup()
         self.play(FadeIn(copy.without_values()))
         # The values fly in t's reading order into consecutive cells: that is the copy.
@@ -83,10 +113,10 @@ class StorageScene(CodeGraphScene):
         self.hold(2)
 
     def fact_line(self, code: str, value: ValueLabel) -> VGroup:
-        return VGroup(code_text(code, self.theme, SMALL_SIZE + 2, self.theme.muted), value).arrange(RIGHT, buff=0.2)
+        return VGroup(code_text(code, self.theme, SMALL_SIZE, self.theme.muted), value).arrange(RIGHT, buff=0.2)
 
-    def grid(self, view: ViewLayout, block: MemoryBlock) -> VGroup:
-        """The view as its shape shows it: rows and columns of the values it reads."""
+    def grid(self, view: ViewLayout, window: StridedView) -> VGroup:
+        """The view as its shape shows it: rows and columns of the values it reads, under its window."""
         columns = view.shape[1]
         cells, numbers = VGroup(), VGroup()
         for position, value in enumerate(view.values):
@@ -97,30 +127,97 @@ class StorageScene(CodeGraphScene):
             numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
         name = code_text(view.key, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
         grid = VGroup(cells, numbers, name)
-        return grid.move_to((block.cells.get_left()[0], GRID_TOP, 0), aligned_edge=UP + LEFT).shift(0.55 * RIGHT)
+        return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
+
+    def assemble(self, view: ViewLayout, grid: VGroup, block: MemoryBlock) -> None:
+        """The view's grid is built from the storage's own cells: each value flies to its place."""
+        cells, numbers, name = grid
+        self.play(Create(cells), FadeIn(name))
+        self.play(
+            AnimationGroup(
+                *(
+                    TransformFromCopy(block.values[element], numbers[position])
+                    for position, element in enumerate(view.elements)
+                ),
+                lag_ratio=0.3,
+            )
+        )
+
+    def transpose(self, before: ViewLayout, grid: VGroup, after: ViewLayout, t_grid: VGroup) -> None:
+        """Each value keeps its identity and swaps along an arc to its place in the transpose."""
+        cells, numbers, name = grid
+        moves = []
+        for position, element in enumerate(after.elements):
+            source = before.elements.index(element)
+            arc = 0.0 if source == position else -PI / 2
+            moves.append(ReplacementTransform(numbers[source], t_grid[1][position], path_arc=arc))
+        self.play(ReplacementTransform(cells, t_grid[0]), ReplacementTransform(name, t_grid[2]), *moves, run_time=1.5)
 
     def walk(self, view: ViewLayout, grid: VGroup, block: MemoryBlock) -> None:
-        """Visit each element: its grid cell, the offset arithmetic, and the storage cell it lands on."""
+        """Visit each element: its grid cell, the hops of its strides over the storage from the
+        view's first element, the offset arithmetic, and the storage cell it lands on. Cells
+        not read yet are dimmed."""
+        theme = self.theme
         columns = view.shape[1]
-        pointer = SurroundingRectangle(grid[0][0], color=self.theme.selection, buff=0.05, stroke_width=6)
-        target = SurroundingRectangle(
-            block.cell(view.elements[0]), color=self.theme.selection, buff=0.08, stroke_width=6
+        pointer = SurroundingRectangle(grid[0][0], color=theme.selection, buff=0.05, stroke_width=6)
+        target = SurroundingRectangle(block.cell(view.elements[0]), color=theme.selection, buff=0.08, stroke_width=6)
+        self.play(
+            Create(pointer),
+            Create(target),
+            *(block.values[element].animate.set_opacity(DIM) for element in set(view.elements[1:])),
         )
-        self.play(Create(pointer), Create(target))
+        hops = VGroup()
         for position, element in enumerate(view.elements):
             row, column = divmod(position, columns)
-            arithmetic = code_text(
-                f"{view.key}[{row}, {column}]: {row}·{view.stride[0]} + {column}·{view.stride[1]} =",
-                self.theme,
-                SMALL_SIZE + 6,
+            arithmetic = VGroup(
+                code_text(f"{view.key}[{row}, {column}]:", theme, STRIP_CODE_SIZE),
+                math_text(f"{row} dot", theme.text, 30),
+                ValueLabel(view.step_key(0), view.stride[0], theme.selection, 30),
+                math_text(f"+ {column} dot", theme.text, 30),
+                ValueLabel(view.step_key(1), view.stride[1], theme.selection, 30),
+                math_text("=", theme.text, 30),
+                ValueLabel(view.element_key(position), element, theme.selection, 30),
+                plain_text("element" if element == 1 else "elements", theme.muted, SMALL_SIZE + 2),
+                math_text("arrow", theme.muted, 30),
+                plain_text("value", theme.muted, SMALL_SIZE + 2),
+                ValueLabel(view.value_key(position), view.values[position], theme.text, 30),
             )
-            landing = ValueLabel(view.element_key(position), element, self.theme.selection, 30)
-            reads = code_text("→ value", self.theme, SMALL_SIZE + 6, self.theme.muted)
-            value = ValueLabel(view.value_key(position), view.values[position], self.theme.text, 30)
             self.play(
+                FadeOut(hops),
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),
+                block.values[element].animate.set_opacity(1),
             )
-            self.show_strip(arithmetic, landing, reads, value)
+            hops = self.hops(view, block, row, column)
+            if len(hops):
+                self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0))
+            self.show_strip(*arithmetic)
             self.hold(1)
-        self.play(FadeOut(pointer), FadeOut(target))
+        self.play(FadeOut(pointer), FadeOut(target), FadeOut(hops))
+
+    def hops(self, view: ViewLayout, block: MemoryBlock, row: int, column: int) -> VGroup:
+        """From the view's first element, `row` hops of stride[0] then `column` of stride[1],
+        as arcs over the storage's element indices, each labelled with its stride."""
+        theme = self.theme
+        arcs = VGroup()
+        here = view.storage_offset
+        top = max(label.get_top()[1] for label in block.ruler) + 0.08
+        for axis, count in ((0, row), (1, column)):
+            for _ in range(count):
+                there = here + view.stride[axis]
+                start, end = block.cell(here).get_center(), block.cell(there).get_center()
+                arc = CurvedArrow(
+                    (start[0], top, 0),
+                    (end[0], top, 0),
+                    angle=-PI / 3 if there > here else PI / 3,
+                    color=theme.selection,
+                    stroke_width=3,
+                    tip_length=0.14,
+                )
+                label = VGroup(
+                    math_text("+", theme.selection, 24),
+                    ValueLabel(view.step_key(axis), view.stride[axis], theme.selection, 24),
+                ).arrange(RIGHT, buff=0.04)
+                arcs.add(VGroup(arc, label.next_to(arc, UP, buff=0.04)))
+                here = there
+        return arcs

@@ -181,3 +181,30 @@ def test_every_view_is_named_under_the_cells_it_reads(name: str) -> None:
     assert len(window.marks) == len(cells)
     assert min(cell.get_left()[0] for cell in cells) < tag.get_center()[0] < max(cell.get_right()[0] for cell in cells)
     assert tag.get_top()[1] < window.marks.get_bottom()[1] < min(offset.get_bottom()[1] for offset in block.offsets)
+
+
+@pytest.mark.parametrize(("name", "row", "column"), [("c", 1, 1), ("c", 0, 1), ("t", 1, 0), ("t", 1, 1)])
+def test_a_stride_walk_hops_its_strides_to_the_element_it_reads(name: str, row: int, column: int) -> None:
+    from types import SimpleNamespace
+
+    from scenes.storage import StorageScene
+    from seminar_anim.app.catalogue import find_scene
+    from seminar_anim.app.options import LessonOptions
+    from seminar_anim.visual.labels import ValueLabel
+    from seminar_anim.visual.memory import MemoryBlock
+    from seminar_anim.visual.theme import get_theme
+
+    theme = get_theme("dark")
+    facts, _ = find_scene("storage").compute(LessonOptions(device="cpu"))
+    view = facts.views[name]
+    block = MemoryBlock(facts.storage, theme, "a.untyped_storage()")
+    hops = StorageScene.hops(SimpleNamespace(theme=theme), view, block, row, column)  # type: ignore[arg-type]
+    assert len(hops) == row + column
+    labels = [next(part for part in hop[1] if isinstance(part, ValueLabel)) for hop in hops]
+    assert [label.value for label in labels] == [view.stride[0]] * row + [view.stride[1]] * column
+    assert {label.key for label in labels} <= {view.step_key(0), view.step_key(1)}
+    # The last hop lands over the very cell the element is read from.
+    landing = block.cell(view.elements[row * view.shape[1] + column])
+    tip = hops[-1][0].get_end()
+    assert landing.get_left()[0] < tip[0] < landing.get_right()[0]
+    assert tip[1] > max(index.get_top()[1] for index in block.ruler)

@@ -43,18 +43,24 @@ class StorageLayout:
     def offset_key(self, index: int) -> str:
         return f"{self.key}.offset[{index}]"
 
+    def index_key(self, index: int) -> str:
+        return f"{self.key}.index[{index}]"
+
     @property
     def element_size_key(self) -> str:
         return f"{self.key}.element_size"
 
     def values_map(self) -> dict[str, Value]:
-        """Each cell and byte offset; the absolute address under address.*, never drawn."""
+        """Each cell, its element index and byte offset; the absolute address under address.*,
+        never drawn."""
         values: dict[str, Value] = {self.element_size_key: self.element_size, f"address.{self.key}": self.address}
         for index, (value, offset) in enumerate(zip(self.values, self.offsets, strict=True)):
             values[self.value_key(index)] = value
             values[self.offset_key(index)] = offset
+            values[self.index_key(index)] = index
         if self.last is not None:
             values[self.value_key(self.count - 1)], values[self.offset_key(self.count - 1)] = self.last
+            values[self.index_key(self.count - 1)] = self.count - 1
         return values
 
 
@@ -95,6 +101,10 @@ class ViewLayout:
     def stride_key(self) -> str:
         return f"{self.key}.stride"
 
+    def step_key(self, axis: int) -> str:
+        """The key of stride[axis]: how many elements on the next index along `axis` is."""
+        return f"{self.key}.stride[{axis}]"
+
     def value_key(self, position: int) -> str:
         return f"{self.key}[{position}]"
 
@@ -108,6 +118,8 @@ class ViewLayout:
             f"{self.key}.contiguous": str(self.contiguous),
             f"{self.key}.shares_storage": str(self.shares_storage),
         }
+        for axis, step in enumerate(self.stride):
+            values[self.step_key(axis)] = step
         for position, (element, value) in enumerate(zip(self.elements, self.values, strict=True)):
             values[self.element_key(position)] = element
             values[self.value_key(position)] = value

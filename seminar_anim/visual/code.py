@@ -191,7 +191,10 @@ class OutputPanel(VGroup):
         self.shown = staying
         moves = [item.animate.set_y(slot).build() for item, slot in zip(staying[:-1], slots, strict=False)]
         return AnimationGroup(
-            *(FadeOut(item, shift=0.1 * UP) for item in leaving), *moves, FadeIn(line, shift=0.1 * UP)
+            # Leaving lines fade where they are: shifted up, they would show through the heading.
+            *(FadeOut(item) for item in leaving),
+            *moves,
+            FadeIn(line, shift=0.1 * UP),
         )
 
 

@@ -8,6 +8,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     AnimationGroup,
     Create,
     DashedVMobject,
@@ -40,8 +41,10 @@ WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, w
 MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
 STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
 LEGEND_BOTTOM = SAFE_BOTTOM
-STORAGE_LEFT = GRAPH_AREA.left + 0.9  # a storage block's cells, leaving room for its "byte offset" caption
+STORAGE_LEFT = GRAPH_AREA.left + 0.6  # a storage block's cells, leaving room for its "byte offset" caption
 LEGEND_TOP = LEGEND_BOTTOM + 0.8
+TRAVEL_SHARE = 0.6  # of a forward step, the values' trip along the edges; the rest, their arrival
+UNLIT = 0.25  # the opacity of the edges a chain-rule line does not multiply along
 
 
 class CodeGraphScene(LectureScene):
@@ -76,20 +79,22 @@ class CodeGraphScene(LectureScene):
         """The next listing's code, and an empty output under it, in place of the last ones;
         `leaving` fades out with them."""
         new_code, new_output = self.panels(lines, bottom=SAFE_BOTTOM)
-        self.play(FadeOut(code), FadeOut(output), *(FadeOut(mobject) for mobject in leaving), FadeIn(new_code))
+        self.play(FadeOut(code), FadeOut(output), *(FadeOut(mobject) for mobject in leaving), run_time=0.5)
+        self.play(FadeIn(new_code))
         self.add(new_output)
         return new_code, new_output
 
-    def execute(self, code: CodePanel, output: OutputPanel, listing: Listing, line: int) -> list[Text]:
-        """Highlight code line `line`; if it is the next print of the listing, print its line."""
+    def execute(self, code: CodePanel, output: OutputPanel, listing: Listing, line: int) -> VGroup:
+        """Highlight code line `line`; if it is the next print of the listing, print it, and
+        return the lines it printed (none for other lines)."""
         self.play(code.highlight(line))
         done = self._printed.get(id(listing), 0)
         if done < len(listing.prints) and listing.print_lines[done] == line:
             self._printed[id(listing)] = done + 1
             printed = self.print_text(output, listing.prints[done])
             self.hold(1)
-            return printed
-        return []
+            return VGroup(*printed)
+        return VGroup()
 
     def legend(self, output: str) -> VGroup:
         """What each colour means, bottom left; `output` names what is differentiated."""
@@ -134,9 +139,20 @@ class CodeGraphScene(LectureScene):
             TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)
             for index, part in enumerate(row)
         ]
-        self.play(FadeOut(self.strip), AnimationGroup(*arrivals, lag_ratio=0.25))
+        # The old line is gone before the new one arrives in its place: no two lines at once.
+        self.play(
+            AnimationGroup(FadeOut(self.strip, run_time=0.4), AnimationGroup(*arrivals, lag_ratio=0.25), lag_ratio=1.0)
+        )
         self.strip = row
         return row
+
+    def flow_forward(self, view: GraphView, key: str, *extra: Animation, run_time: float = 1.0) -> None:
+        """The forward pass reaches node `key`: its inputs' values travel along their edges
+        and become its value, with `extra` alongside the arrival."""
+        moves, arrival = view.travel(key)
+        if moves:
+            self.play(*moves, run_time=run_time * TRAVEL_SHARE)
+        self.play(arrival, *extra, run_time=run_time * (1 - TRAVEL_SHARE) if moves else run_time)
 
     def graph_view(self, graph: TracedGraph) -> GraphView:
         """The graph right of the code, or across the whole frame when it is too big to read there."""
@@ -145,9 +161,12 @@ class CodeGraphScene(LectureScene):
         return view
 
     def chain_rule_line(self, view: GraphView, output: str) -> None:
-        """d output/d focus as the sum over paths of the products of the edges' local derivatives;
-        with more numbers than fit one line, each path shows its product instead."""
+        """d output/d focus as the output's gradient (1) times the local derivatives along each
+        path, summed over the paths: the form every backward line has, upstream gradient times
+        local derivative. Only the paths' edges stay lit. With more numbers than fit one line,
+        each path shows its product instead."""
         graph = view.graph
+        root = view.nodes[graph.output].grad
         parts: list[VMobject] = [self.derivative(graph, graph.focus, output), self.symbol("=")]
         sources: dict[int, VMobject] = {}
         factors = sum(len(path.edges) for path in graph.paths)
@@ -157,17 +176,23 @@ class CodeGraphScene(LectureScene):
             if factors > MAX_FACTORS:
                 parts.append(ValueLabel(graph.path_key(number), path.product, self.theme.local, STRIP_SIZE))
                 continue
-            for position, index in enumerate(path.edges):
-                if position:
-                    parts.append(self.symbol("dot"))
+            sources[len(parts)] = root
+            parts.append(self.number(root))
+            for index in path.edges:
+                parts.append(self.symbol("dot"))
                 sources[len(parts)] = view.edges[index].local
                 parts.append(self.number(view.edges[index].local, self.theme.local))
         parts.append(self.symbol("="))
         focus = view.nodes[graph.focus].grad
         sources[len(parts)] = focus
         parts.append(self.number(focus))
-        lit = sorted({index for path in graph.paths for index in path.edges})
-        self.play(*(Indicate(view.edges[index].local, color=self.theme.local) for index in lit))
+        lit = {index for path in graph.paths for index in path.edges}
+        others = [edge for index, edge in enumerate(view.edges) if index not in lit]
+        self.play(
+            *(edge.animate.set_opacity(UNLIT) for edge in others),
+            *(edge.local.animate.set_opacity(UNLIT) for edge in others if edge.local in view.submobjects),
+            *(Indicate(view.edges[index].local, color=self.theme.local) for index in sorted(lit)),
+        )
         self.show_strip(*parts, sources=sources)
 
     def symbol(self, typst: str) -> VMobject:

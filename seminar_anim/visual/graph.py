@@ -18,6 +18,9 @@ from manim import (
     Circle,
     CurvedArrow,
     GrowArrow,
+    Mobject,
+    MoveAlongPath,
+    ReplacementTransform,
     RoundedRectangle,
     ShowPassingFlash,
     Text,
@@ -237,6 +240,12 @@ class GraphView(VGroup):
         label_x = end.shape.get_left()[0] - 0.45 * self.gap * self.scale_factor if span > 1 else None
         return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1, label_x=label_x)
 
+    def drawn(self, shown: list[Mobject]) -> list[Mobject]:
+        """The graph, with those of its values and gradients that are `shown`: its animations
+        bring them into the scene beside it."""
+        labels = [label for view in self.nodes.values() for label in (view.value, view.grad)]
+        return [self, *(label for label in labels if label in shown)]
+
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
 
@@ -256,18 +265,27 @@ class GraphView(VGroup):
         parts.append(FadeIn(view, scale=0.8))
         return AnimationGroup(*parts, lag_ratio=0.15)
 
-    def flow_forward(self, key: str) -> Animation:
-        """A pulse in the forward colour runs along each edge into `key`, then its value appears."""
+    def travel(self, key: str) -> tuple[list[Animation], Animation]:
+        """The forward pass into `key`, in two parts: its inputs' values travelling along the
+        edges into it, then those travellers turning into the value it computes, under it. A
+        leaf has no travel: its value just appears."""
         view = self.nodes[key]
-        pulses = [
-            ShowPassingFlash(edge.arrow.copy().set_color(self.theme.forward).set_stroke(width=6), time_width=0.6)
-            for edge in self.edges_into(key)
-        ]
-        self.add(view.value)
-        appear = FadeIn(view.value, shift=0.1 * RIGHT)
-        if not pulses:
-            return appear
-        return AnimationGroup(AnimationGroup(*pulses), appear, lag_ratio=0.6)
+        incoming = self.edges_into(key)
+        if not incoming:
+            self.add(view.value)
+            return [], FadeIn(view.value, shift=0.1 * RIGHT)
+        travellers = VGroup()
+        moves: list[Animation] = []
+        for edge in incoming:
+            source = self.nodes[edge.edge.source].value
+            traveller = source.copy()
+            travellers.add(traveller)
+            path = _path_of(source.get_center(), edge.arrow, view.value.get_center())
+            moves.append(MoveAlongPath(traveller, path))
+            moves.append(
+                ShowPassingFlash(edge.arrow.copy().set_color(self.theme.forward).set_stroke(width=6), time_width=0.6)
+            )
+        return moves, ReplacementTransform(travellers, view.value)
 
     def show_local(self, edge: EdgeView) -> Animation:
         """The edge's local derivative appears on it."""
@@ -291,6 +309,15 @@ class GraphView(VGroup):
         shape = self.nodes[key].shape
         label = math_text(symbol, self.theme.text, NAME_MATH_SIZE * min(self.scale_factor, 1.0))
         return label.next_to(shape, UP, buff=0.1).set_z_index(2)
+
+
+def _path_of(start: np.ndarray, arrow: VMobject, end: np.ndarray) -> VMobject:
+    """The path a value travels from `start` to `end`: onto the arrow's line (its tip left
+    out), along it, and off it."""
+    path = VMobject().set_points_as_corners([start, arrow.get_start()])
+    path.append_points(arrow.points.copy())
+    path.add_line_to(end)
+    return path
 
 
 def _proportion_at(arrow: VMobject, x: float | None) -> float:

@@ -44,16 +44,19 @@ class MemoryBlock(VGroup):
         cell_width: float = CELL_WIDTH,
         max_cells: int | None = None,
         color: str | None = None,
+        headroom: float = 0.0,
         **kwargs: Any,
     ) -> None:
         """With `max_cells`, a longer storage shows its first cells and a last cell of dots:
-        every element past them is drawn there (`cell(i)` answers it)."""
+        every element past them is drawn there (`cell(i)` answers it). Each cell's element
+        index is above it, its byte offset below; `headroom` more space under the title."""
         super().__init__(**kwargs)
         self.layout = layout
         self.theme = theme
         self.cells = VGroup()
         self.values: list[ValueLabel] = []
         self.offsets: list[ValueLabel] = []
+        self.ruler: list[ValueLabel] = []  # each cell's element index
         count = layout.count
         elide = max_cells is not None and count > max_cells
         # Elided: the first cells, one cell of dots for those between, and the last element.
@@ -77,14 +80,22 @@ class MemoryBlock(VGroup):
             if byte.width > cell_width * 0.95:
                 byte.scale_to_fit_width(cell_width * 0.95)
             byte.next_to(cell, DOWN, buff=0.1)
+            ordinal = ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE)
+            if ordinal.width > cell_width * 0.95:
+                ordinal.scale_to_fit_width(cell_width * 0.95)
+            self.ruler.append(ordinal.next_to(cell, UP, buff=0.1))
             self.cells.add(cell)
             self.values.append(number)
             self.offsets.append(byte)
-        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(self.cells, UP, buff=0.15)
+        rulers = VGroup(*self.ruler)
+        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(rulers, UP, buff=0.15 + headroom)
         self.title.align_to(self.cells, LEFT)
         self.offset_caption = plain_text("byte offset", theme.muted, SMALL_SIZE)
         self.offset_caption.next_to(VGroup(*self.offsets), LEFT, buff=0.2)
+        self.index_caption = plain_text("element", theme.muted, SMALL_SIZE)
+        self.index_caption.next_to(rulers, LEFT, buff=0.2).align_to(self.offset_caption, RIGHT)
         self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption, self.elided)
+        self.add(*self.ruler, self.index_caption)
 
     def cell(self, index: int) -> VMobject:
         """The cell drawing element `index`: its own, or, for an elided one, the cell of dots."""
@@ -95,7 +106,7 @@ class MemoryBlock(VGroup):
 
     def without_values(self) -> VGroup:
         """Everything but the numbers in the cells: for filling an empty block."""
-        return VGroup(self.title, self.cells, *self.offsets, self.offset_caption)
+        return VGroup(self.title, self.cells, *self.offsets, self.offset_caption, *self.ruler, self.index_caption)
 
 
 class StridedView(VGroup):
