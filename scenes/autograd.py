@@ -25,7 +25,11 @@ class AutogradScene(CodeGraphScene):
             return [] if wide else [code.highlight(line)]
 
         self.step("code", "We build f from leaf tensors that ask PyTorch to track gradients.")
-        self.play(FadeIn(self.title("Autograd:", f"f = {lesson.formula}")), FadeIn(code, shift=0.2 * RIGHT))
+        # Beside the code, the graph's empty shape: what the forward pass will build.
+        skeleton = VGroup() if wide else view.skeleton()
+        self.play(
+            FadeIn(self.title("Autograd:", f"f = {lesson.formula}")), FadeIn(code, shift=0.2 * RIGHT), FadeIn(skeleton)
+        )
         legend = self.legend("f")
         self.add(output, legend)
         self.hold(3)
@@ -41,7 +45,7 @@ class AutogradScene(CodeGraphScene):
         for node in graph.ops:
             self.play(view.show_node(node.key))
             self.flow_forward(view, node.key)
-        self.play(FadeIn(view.label_node(graph.output, "f")))
+        self.play(FadeIn(view.label_node(graph.output, "f")), FadeOut(skeleton))
         self.hold(2)
 
         self.step("seed", "Calling f.backward() starts at the output, seeding its gradient df/df.")

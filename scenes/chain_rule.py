@@ -37,7 +37,8 @@ class ChainRuleScene(CodeGraphScene):
             math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE * 0.7),
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         composition.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
-        self.play(FadeIn(composition))
+        skeleton = view.skeleton()
+        self.play(FadeIn(composition), FadeIn(skeleton))
         self.add(output, self.legend("h"))
         self.hold(2)
 
@@ -49,6 +50,7 @@ class ChainRuleScene(CodeGraphScene):
         for node, name in zip(graph.ops, ("u", "h = y"), strict=True):
             self.play(view.show_node(node.key))
             self.flow_forward(view, node.key, FadeIn(view.label_node(node.key, name)))
+        self.remove(skeleton)  # the graph now stands where its shape was
         printed = self.execute(code, output, listing, marks["print_y"])
         self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(1)

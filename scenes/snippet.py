@@ -19,12 +19,13 @@ from seminar_anim.visual.tensor import ElidedRow, TensorGrid
 from seminar_anim.visual.theme import SMALL_SIZE
 
 MAX_BLOCKS = 2  # storages on screen at once; the least recently used leaves
-MAX_CELLS = 8  # cells of a storage drawn; past them one cell of dots stands for the rest
+MAX_CELLS = 7  # cells of a storage drawn; past them one cell of dots stands for the rest
 MAX_GRID = 24  # elements of a tensor drawn as a grid; a larger one shows its first and last ones
-ELIDED_SHOWN = 6  # first elements of a big tensor drawn before the cell of dots and its last element
+MAX_COLUMNS = 7  # columns of a grid that fit the room at a legible size; a wider tensor shows a row
+ELIDED_SHOWN = 5  # first elements of a big tensor drawn before the cell of dots and its last element
 MAX_LINKS = 12  # grid cells joined to their storage cell by a line
 COPY_CALL = re.compile(r"\.(to|cuda|cpu)\(")  # a call that copies a tensor to another device
-BLOCK_PITCH = 1.45
+BLOCK_PITCH = 1.7
 FOCUS_TOP = GRAPH_AREA.top - MAX_BLOCKS * BLOCK_PITCH - 0.1
 ROOM = GRAPH_AREA.width - 0.2  # the width a storage row or a tensor may take
 SNIPPET_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.6, CODE_BOX.top)
@@ -184,24 +185,36 @@ class SnippetScene(CodeGraphScene):
         theme = self.theme
         name = grid.key.split(".", 1)[1]
         drawn = VGroup()
-        if len(grid.values) == max(1, grid.numel) <= MAX_GRID and grid.dim <= 2:
-            drawn.add(TensorGrid(grid, theme, theme.selection, 0.45, width=0.8))
+        columns = grid.shape[-1] if grid.shape else 1
+        if len(grid.values) == max(1, grid.numel) <= MAX_GRID and grid.dim <= 2 and columns <= MAX_COLUMNS:
+            drawn.add(TensorGrid(grid, theme, theme.selection, 0.48, width=0.8))
         elif grid.numel > 1:
-            drawn.add(ElidedRow(grid, theme, theme.selection, ELIDED_SHOWN, 0.45, width=0.8))
-        facts = VGroup(code_text(name, theme, SMALL_SIZE + 6, theme.selection))
-        facts.add(ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE + 5))
+            drawn.add(ElidedRow(grid, theme, theme.selection, ELIDED_SHOWN, 0.48, width=0.8))
+        # What the tensor is (name, shape, dtype), then how it reads its storage: one line, or
+        # two when one is wider than the room.
+        facts = VGroup(
+            VGroup(
+                code_text(name, theme, SMALL_SIZE + 6, theme.selection),
+                ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE + 5),
+                ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE + 5),
+            ).arrange(RIGHT, buff=0.18)
+        )
         if view is not None:
             facts.add(
-                code_text("stride", theme, SMALL_SIZE + 2, theme.muted),
-                ValueLabel(view.stride_key, str(view.stride), theme.selection, SMALL_SIZE + 5),
-                code_text("offset", theme, SMALL_SIZE + 2, theme.muted),
-                ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, SMALL_SIZE + 5),
+                VGroup(
+                    code_text("stride", theme, SMALL_SIZE + 2, theme.muted),
+                    ValueLabel(view.stride_key, str(view.stride), theme.selection, SMALL_SIZE + 5),
+                    code_text("offset", theme, SMALL_SIZE + 2, theme.muted),
+                    ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, SMALL_SIZE + 5),
+                ).arrange(RIGHT, buff=0.18)
             )
-        facts.add(ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE + 5))
-        facts.arrange(RIGHT, buff=0.18)
+        room = ROOM - (STORAGE_LEFT - GRAPH_AREA.left)
+        facts.arrange(RIGHT, buff=0.3)
+        if facts.width > room:
+            facts.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         group = VGroup(*drawn, facts).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        if group.width > ROOM - (STORAGE_LEFT - GRAPH_AREA.left):
-            group.scale_to_fit_width(ROOM - (STORAGE_LEFT - GRAPH_AREA.left))
+        if group.width > room:
+            group.scale_to_fit_width(room)
         group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
         if view is not None and block is not None:
             first = drawn.submobjects[0] if drawn else None

@@ -4,13 +4,15 @@ from manim import *
 
 from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, math_text, plain_text
+from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
+STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BOX.top)
 HOP_ROOM = 0.6  # over the element indices, where the stride walk hops
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
@@ -26,7 +28,8 @@ class StorageScene(CodeGraphScene):
         slide, transposed = facts.listings
         theme = self.theme
         views = facts.views
-        code, output = self.panels(slide.code, bottom=SAFE_BOTTOM)
+        # The slide's seven lines, wrapped, take a taller panel: the prints have the room under it.
+        code, output = self.panels(slide.code, bottom=SAFE_BOTTOM, box=STORAGE_CODE)
         block = MemoryBlock(facts.storage, theme, "a.untyped_storage()", headroom=HOP_ROOM)
         block.move_to((STORAGE_LEFT, STORAGE_TOP, 0), aligned_edge=UP + LEFT)
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from seminar_anim.app.cli import main
 from seminar_anim.model.snippet import split_source
 from seminar_anim.model.user import snippet_lesson
-from seminar_anim.visual.graph import MIN_TEXT_HEIGHT
+from seminar_anim.visual.lint import MIN_GLYPH_HEIGHT
 from tests.conftest import clean_capture, python_stdouts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,12 +124,12 @@ def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
         drawn = {text.key.split(".", 1)[1]: text.text for text in captures[-1].texts if text.key}
         assert drawn["storage1.storage[99]"] == "99.0" and drawn["storage1.offset[99]"] == "396"
         matrix = {text.key.split(".", 1)[1]: text.text for text in captures[2].texts if text.key}
-        assert matrix["m[0, 5]"] == "5.0" and matrix["m[9, 9]"] == "99.0" and "m[0, 6]" not in matrix
+        assert matrix["m[0, 4]"] == "4.0" and matrix["m[9, 9]"] == "99.0" and "m[0, 5]" not in matrix
 
 
 @pytest.mark.parametrize(("path", "depth"), [(EXAMPLES[2], 5), (ROOT / "tests" / "snippets" / "deep_chain.py", 8)])
 def test_deep_graphs_take_the_frame_legibly(path: Path, depth: int) -> None:
-    """A 5-deep neuron loss and an 8-deep chain: the smallest text at least 14 px tall at 1080p."""
+    """A 5-deep neuron loss and an 8-deep chain: the smallest text at least 8 px tall at 480p."""
     facts = snippet_lesson(path)
     graph = next(step.graph for step in facts.steps if step.graph is not None)
     from seminar_anim.model.graph import columns
@@ -140,7 +140,7 @@ def test_deep_graphs_take_the_frame_legibly(path: Path, depth: int) -> None:
     from seminar_anim.visual.theme import get_theme
 
     view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
-    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT  # 14 px at 1080p
+    assert view.smallest * view.scale_factor >= MIN_GLYPH_HEIGHT  # 8 px at 480p
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def test_a_graph_at_lecture_scale_is_legible_and_clean() -> None:
     from seminar_anim.model.graph import columns
     from seminar_anim.model.trace import trace_graph
     from seminar_anim.visual.codegraph import GRAPH_AREA, WIDE_AREA
-    from seminar_anim.visual.graph import MIN_TEXT_HEIGHT, GraphView
+    from seminar_anim.visual.graph import MIN_BIG_GRAPH_GLYPH, GraphView
     from seminar_anim.visual.lint import drawn_texts
     from seminar_anim.visual.theme import get_theme
 
@@ -39,11 +39,11 @@ def test_a_graph_at_lecture_scale_is_legible_and_clean() -> None:
     assert count_op_nodes(parsed.tree) == 24 and max(columns(graph).values()) == 8
     view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
     assert view.area is WIDE_AREA
-    # Six nodes tall and nine columns wide, its smallest text is still 14 px tall at 1080p.
-    assert view.smallest * view.scale_factor >= MIN_TEXT_HEIGHT
+    # Six nodes tall and nine columns wide, its smallest text is still 5.5 px tall at 480p.
+    assert view.smallest * view.scale_factor >= MIN_BIG_GRAPH_GLYPH
     parts: list[Mobject] = [part for node in view.nodes.values() for part in node.parts]
     parts += [edge.local for edge in view.edges]
-    assert layout_problems(drawn_texts(parts), 14.222, 8.0) == []
+    assert layout_problems(drawn_texts(parts), 14.222, 8.0, MIN_BIG_GRAPH_GLYPH) == []
 
 
 STEPS = ["code", "forward", "seed", "backward", "chain-rule", "check"]
@@ -103,6 +103,21 @@ def test_the_lint_catches_overlap_and_the_margin() -> None:
     assert layout_problems([inside], 14.2, 8.0) == []
     assert layout_problems([inside, DrawnText("b", None, 0.5, 1.5, 0.5, 1.5)], 14.2, 8.0) == ["'a' overlaps 'b'"]
     assert layout_problems([DrawnText("c", None, 6.5, 6.9, 0.0, 1.0)], 14.2, 8.0) == ["'c' leaves the safe area"]
+
+
+def test_the_lint_measures_text_by_its_letters_not_its_box() -> None:
+    from manim import MathTypst, Text
+
+    from seminar_anim.visual.lint import MIN_GLYPH_HEIGHT, glyph_height
+
+    # "=" is flat and "(x)" tall, but both are drawn at one size: the lint reads the size.
+    flat, tall = MathTypst("=", font_size=24), MathTypst("(x)", font_size=24)
+    assert flat.height < tall.height / 3
+    assert glyph_height(flat) == pytest.approx(glyph_height(tall))
+    small = Text("byte offset", font="DejaVu Sans", font_size=24).scale(0.5)
+    assert glyph_height(small) < MIN_GLYPH_HEIGHT <= glyph_height(Text("byte offset", font="DejaVu Sans", font_size=24))
+    tiny = DrawnText("tiny", None, 0.0, 1.0, 0.0, 0.2, glyph=glyph_height(small))
+    assert layout_problems([tiny], 14.2, 8.0) == ["'tiny' is too small to read (5.5 px at 480p)"]
 
 
 LECTURES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from manim import DOWN, UP, Animation, AnimationGroup, Brace, GrowFromEdge, Line, Rectangle, VGroup
+from manim import DOWN, UP, Animation, AnimationGroup, Brace, GrowFromEdge, Line, Rectangle, VGroup, VMobject
 
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text
@@ -14,7 +14,8 @@ from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 BAR_WIDTH = 0.55
 LABEL_GAP = 0.12
-CAPTION_ROOM = 0.8  # under the baseline: braces and captions
+CAPTION_ROOM = 1.05  # under the baseline: braces and captions of up to two lines
+CAPTION_SPILL = 0.3  # how far past its bars a caption may reach
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,11 @@ class BarHistory(VGroup):
         run = VGroup(*self.bars[first : last + 1])
         brace = Brace(run, DOWN, color=self.theme.muted)
         brace.move_to((run.get_x(), self.baseline_y - 0.08 - brace.height / 2, 0.0))
-        words = code_text(code, self.theme, SMALL_SIZE, self.theme.muted).next_to(brace, DOWN, buff=0.08)
+        words: VMobject = code_text(code, self.theme, SMALL_SIZE, self.theme.muted)
+        if words.width > run.width + CAPTION_SPILL and ", " in code:  # wider than its bars: a statement a line
+            words = VGroup(*(code_text(part, self.theme, SMALL_SIZE, self.theme.muted) for part in code.split(", ")))
+            words.arrange(DOWN, buff=0.06)
+        words.next_to(brace, DOWN, buff=0.08)
         group = VGroup(brace, words)
         self.add(group)
         return FadeIn(group)

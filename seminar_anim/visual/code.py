@@ -31,10 +31,16 @@ OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 # that no space or closing punctuation follows (torch.|int64, not 0.|, 1.).
 BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}])")
 NUMBER_GAP = 0.25
+WRAP_INDENT = 2  # cells a wrapped line's further rows sit in from its start
+MIN_COLUMNS = 12  # a deeply indented line still wraps into rows this wide
 
 
 class CodePanel(VGroup):
-    """Numbered code lines on a panel, sized to fit `box`'s width; `highlight` marks the running line."""
+    """Numbered code lines on a panel `box` wide; `highlight` marks the running line.
+
+    The code keeps its size, so it stays readable: a line longer than the panel goes on in
+    rows of its own under it, indented past its start, as an editor's soft wrap shows it.
+    """
 
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -42,94 +48,109 @@ class CodePanel(VGroup):
         # A grid of monospace cells: line numbers right-aligned, indentation kept as cells.
         cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
         digits = cell * len(str(len(lines)))
-        pitch = code_text("0", theme, CODE_SIZE).height + LINE_GAP + 0.06
-        self.lines = VGroup()
+        self.pitch = code_text("0", theme, CODE_SIZE).height + LINE_GAP + 0.06
+        columns = int((box.width - 2 * PAD - digits - NUMBER_GAP) / cell)
+        self.lines = VGroup()  # each line's rows of text
         self.numbers = VGroup()
+        self.starts: list[int] = []  # the row each line starts on, and the row count last
         rows = VGroup()
+        row = 0
         for index, text in enumerate(lines):
             number = code_text(str(index + 1), theme, CODE_SIZE, theme.muted)
-            number.move_to((digits, -index * pitch, 0.0), aligned_edge=RIGHT)
+            number.move_to((digits, -row * self.pitch, 0.0), aligned_edge=RIGHT)
             body = text.lstrip(" ")
-            left = digits + NUMBER_GAP + cell * (len(text) - len(body))
+            indent = len(text) - len(body)
+            left = digits + NUMBER_GAP + cell * indent
+            line = VGroup()
             if body.strip():
-                line: VMobject = code_text(body, theme, CODE_SIZE)
-                line.move_to((left, 0.0, 0.0), aligned_edge=LEFT).align_to(number, DOWN)
+                width = max(MIN_COLUMNS, columns - indent)
+                for offset, piece in enumerate(console_lines(body, width, width - WRAP_INDENT)):
+                    part = code_text(piece, theme, CODE_SIZE)
+                    part.move_to((left + cell * WRAP_INDENT * min(offset, 1), 0.0, 0.0), aligned_edge=LEFT)
+                    part.align_to(number, DOWN).shift(offset * self.pitch * DOWN)
+                    line.add(part)
             else:  # a blank line draws nothing: an invisible point keeps its place
-                line = Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0, stroke_opacity=0)
+                line.add(Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0, stroke_opacity=0))
+            self.starts.append(row)
+            row += len(line)
             self.lines.add(line)
             self.numbers.add(number)
             rows.add(VGroup(number, line))
-        inner = box.width - 2 * PAD
-        if rows.width > inner:
-            rows.scale_to_fit_width(inner)
+        self.starts.append(row)
+        self.rows = rows
         self.background = RoundedRectangle(
             corner_radius=0.12,
             width=box.width,
-            height=rows.height + 2 * PAD,
+            height=row * self.pitch - LINE_GAP - 0.06 + 2 * PAD,
             fill_color=theme.panel,
             fill_opacity=1,
             stroke_width=0,
         )
         self.background.move_to((box.left + box.width / 2, box.top - self.background.height / 2, 0.0))
-        rows.next_to(self.background.get_corner(UP + LEFT), DOWN + RIGHT, buff=PAD)
+        rows.shift(self.background.get_corner(UP + LEFT) + PAD * (DOWN + RIGHT) - rows.get_corner(UP + LEFT))
         self.bar = RoundedRectangle(
             corner_radius=0.05,
             width=box.width - PAD,
-            height=self._pitch(),
+            height=self.pitch,
             fill_color=theme.highlight,
             fill_opacity=1,
             stroke_width=0,
         )
-        self.bar.set_x(self.background.get_x()).set_y(self.lines[0].get_y()).set_opacity(0)
+        self.bar.set_x(self.background.get_x()).set_y(self.numbers[0].get_y()).set_opacity(0)
         self.add(self.background, self.bar, rows)
 
-    def _pitch(self) -> float:
-        if len(self.numbers) > 1:
-            return float(self.numbers[0].get_y() - self.numbers[1].get_y())
-        return float(self.lines[0].height + LINE_GAP)
+    def lit(self, index: int) -> VMobject:
+        """The highlight bar lit behind every row of line `index` (0-based)."""
+        bar = self.bar.copy().set_fill(opacity=1)
+        bar.stretch_to_fit_height(self.pitch * (self.starts[index + 1] - self.starts[index]))
+        # Each number is centred on its row: the bar's top is half a row above the line's first.
+        top = self.numbers[index].get_y() + self.pitch / 2
+        return bar.move_to((self.bar.get_x(), top, 0.0), aligned_edge=UP)
 
     def highlight(self, index: int) -> Animation:
         """Move the highlight bar onto line `index` (0-based)."""
-        target = self.bar.copy().set_fill(opacity=1).set_y(self.lines[index].get_y())
-        return self.bar.animate.become(target).build()
+        return self.bar.animate.become(self.lit(index)).build()
 
 
 class ScrollingCodePanel(CodePanel):
-    """A code panel for a file longer than its box: it shows `capacity` lines and scrolls so the
+    """A code panel for a file longer than its box: it shows `capacity` rows and scrolls so the
     highlighted line is always in view, the lines that scroll out fading away."""
 
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(lines, theme, box, **kwargs)
-        rows = self.submobjects[-1]
-        assert isinstance(rows, VGroup)
-        self.rows = rows
-        pitch = self._pitch()
-        self.capacity = max(1, min(len(lines), int((box.height - 2 * PAD) / pitch)))
+        total = self.starts[-1]
+        self.capacity = max(1, min(total, int((box.height - 2 * PAD + LINE_GAP + 0.06) / self.pitch)))
         self.top = 0  # the first line in view
-        if self.capacity < len(lines):
-            self.background.stretch_to_fit_height(self.capacity * pitch + 2 * PAD - LINE_GAP)
+        if self.capacity < total:
+            self.background.stretch_to_fit_height(self.capacity * self.pitch - LINE_GAP - 0.06 + 2 * PAD)
             self.background.move_to((self.background.get_x(), box.top - self.background.height / 2, 0.0))
-            self._show(self.rows, 0)
+            self._show(0)
 
-    def _show(self, rows: VGroup, top: int) -> None:
-        for index, row in enumerate(rows):
-            row.set_opacity(1.0 if top <= index < top + self.capacity else 0.0)
+    def _in_view(self, index: int, top: int) -> bool:
+        return self.starts[top] <= self.starts[index] and self.starts[index + 1] <= self.starts[top] + self.capacity
+
+    def _show(self, top: int) -> None:
+        for index, row in enumerate(self.rows):
+            row.set_opacity(1.0 if self._in_view(index, top) else 0.0)
 
     def highlight(self, index: int) -> Animation:
-        if self.capacity >= len(self.lines) or self.top <= index < self.top + self.capacity:
+        if self.capacity >= self.starts[-1] or self._in_view(index, self.top):
             return super().highlight(index)
         # Scroll so the line sits a third of the way down the window (or as far as the end allows).
-        top = max(0, min(index - self.capacity // 3, len(self.lines) - self.capacity))
-        shift = (top - self.top) * self._pitch()
+        wanted = max(0, min(self.starts[index] - self.capacity // 3, self.starts[-1] - self.capacity))
+        top = max(line for line in range(index + 1) if self.starts[line] <= wanted)
+        while not self._in_view(index, top):
+            top += 1
+        shift = (self.starts[top] - self.starts[self.top]) * self.pitch
         self.top = top
         # One animation of the whole panel: animating its parts apart would pull them out of it.
         return self.animate.scrolled(top, shift, index).build()
 
     def scrolled(self, top: int, shift: float, index: int) -> ScrollingCodePanel:
-        """The panel with its lines moved up by `shift`, lines `top` on in view, line `index` lit."""
+        """The panel with its lines moved up by `shift`, line `top` on in view, line `index` lit."""
         self.rows.shift(shift * UP)
-        self._show(self.rows, top)
-        self.bar.set_fill(opacity=1).set_y(self.lines[index].get_y())
+        self._show(top)
+        self.bar.become(self.lit(index))
         return self
 
 
@@ -157,6 +178,17 @@ class OutputPanel(VGroup):
     def wrap(self, text: str) -> list[str]:
         """A printed line too long for the box, as the lines to show."""
         return console_lines(text, max(1, int(self.box.width // self.cell)))
+
+    def lines_of(self, text: str) -> list[tuple[str, bool]]:
+        """What a print shows, line by line, each with whether it goes on the line before (a
+        wrapped line). A print longer than the box shows its start, the part that says what
+        it is (an error's type and message), and ends in "…"."""
+        lines = [(piece, index > 0) for line in text.split("\n") for index, piece in enumerate(self.wrap(line))]
+        if len(lines) > self.capacity:
+            lines = lines[: self.capacity]
+            last, continued = lines[-1]
+            lines[-1] = (last[: max(1, int(self.box.width // self.cell)) - 1] + "…", continued)
+        return lines
 
     def print_line(self, text: str, color: str | None = None, continued: bool = False) -> Animation:
         """Add a printed line below the previous ones, scrolling when the box is full;
@@ -198,20 +230,26 @@ class OutputPanel(VGroup):
         )
 
 
-def console_lines(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` characters, broken at spaces or after punctuation
-    (as `torch.` / `int64`), inside a word only where it has none."""
+def console_lines(text: str, width: int, then: int | None = None) -> list[str]:
+    """`text` in lines of at most `width` characters (`then` for the lines after the first),
+    broken at spaces or after punctuation (as `torch.` / `int64`), inside a word only where it
+    has none."""
     lines: list[str] = []
     line = ""
+
+    def room() -> int:
+        return width if not lines or then is None else then
+
     for token in BREAKS.split(text):
-        if line.strip() and len((line + token).rstrip()) > width:
+        if line.strip() and len((line + token).rstrip()) > room():
             lines.append(line.rstrip())
             line = token.lstrip()
         else:
             line += token
-        while len(line.rstrip()) > width:
-            lines.append(line[:width])
-            line = line[width:]
+        while len(line.rstrip()) > room():
+            cut = room()
+            lines.append(line[:cut])
+            line = line[cut:]
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines

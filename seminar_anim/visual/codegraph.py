@@ -42,7 +42,7 @@ MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows it
 STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
 LEGEND_BOTTOM = SAFE_BOTTOM
 STORAGE_LEFT = GRAPH_AREA.left + 0.6  # a storage block's cells, leaving room for its "byte offset" caption
-LEGEND_TOP = LEGEND_BOTTOM + 0.8
+LEGEND_TOP = LEGEND_BOTTOM + 1.25  # three lines of the legend
 TRAVEL_SHARE = 0.6  # of a forward step, the values' trip along the edges; the rest, their arrival
 UNLIT = 0.25  # the opacity of the edges a chain-rule line does not multiply along
 
@@ -60,15 +60,17 @@ class CodeGraphScene(LectureScene):
     def panels(
         self, code: tuple[str, ...], bottom: float = LEGEND_TOP, box: Box = CODE_BOX, scrolling: bool = False
     ) -> tuple[CodePanel, OutputPanel]:
-        """The code panel in `box` (one that scrolls, for a long file) and, under it down to
-        `bottom`, the panel where the prints appear."""
+        """The code panel in `box` (one that scrolls, for a code too long for it) and, under it
+        down to `bottom`, the panel where the prints appear."""
         panel = (ScrollingCodePanel if scrolling else CodePanel)(code, self.theme, box)
+        if panel.background.height > box.height:
+            panel = ScrollingCodePanel(code, self.theme, box)
         top = panel.background.get_bottom()[1] - 0.2
         return panel, OutputPanel(self.theme, Box(box.left + 0.1, box.right, bottom, top))
 
     def print_text(self, output: OutputPanel, text: str, color: str | None = None) -> list[Text]:
         """Print `text` (its lines wrapped to the panel) as a terminal would, and return the lines."""
-        lines = [(piece, index > 0) for line in text.split("\n") for index, piece in enumerate(output.wrap(line))]
+        lines = output.lines_of(text)
         for line, continued in lines:
             self.play(output.print_line(line, color, continued), run_time=1 if len(lines) == 1 else 0.4)
         return output.printed[-len(lines) :]

@@ -18,6 +18,7 @@ from manim import (
     Circle,
     CurvedArrow,
     GrowArrow,
+    MathTypst,
     Mobject,
     MoveAlongPath,
     ReplacementTransform,
@@ -33,29 +34,33 @@ from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph, columns
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, math_text
 from seminar_anim.visual.layout import Box, graph_positions
+from seminar_anim.visual.lint import FRAME_HEIGHT, MIN_GLYPH_HEIGHT, glyph_height
 from seminar_anim.visual.theme import Theme
 
 RADIUS = 0.32
 VALUE_SIZE = 26
-OP_SIZE = 20
-NAME_SIZE = 15
+OP_SIZE = 24
+NAME_SIZE = 20
 EDGE_GAP = 1.0  # room between columns for an edge and its label
 EDGE_LABEL_MARGIN = 0.8  # edge visible on both sides of its label
 ROW_GAP = 0.3
 MAX_ZOOM = 1.35  # how much a small graph may grow to fill its area
+# A user's graph too big to keep its text 8 px tall even across the whole frame (as 24
+# operations, 6 nodes a column) is drawn at the size that fits; the limits on what can be
+# drawn keep its smallest text at least 5.5 px tall at 480p.
+MIN_BIG_GRAPH_GLYPH = FRAME_HEIGHT * 5.5 / 480
+SKELETON_OPACITY = 0.2
 TWIN_BEND = 2.0  # radians: arcs far enough apart for two labels
 TWIN_SPREAD = 0.1  # how far apart twin arcs arrive
 NAME_MATH_SIZE = 28
 SKIP_CLEARANCE = 0.6  # how far an edge that skips a column bows away from the nodes it passes
-COMPACT_LABEL_MARGIN = 0.15
+COMPACT_LABEL_MARGIN = 0.05
 COMPACT_GAP = 0.8
 # A deep graph is drawn small: its leaves' names grow inside their circles to stay as legible
 # as the operations' names beside them.
 COMPACT_LEAF_SIZE = 44
 LEAF_NAME_WIDTH = 1.6 * RADIUS
 COMPACT_DEPTH = 6  # from this many operations deep, nodes drop "Backward0" to fit the frame
-# The smallest text of a graph stays at least 14 px tall at 1080p (the frame is 8 units tall).
-MIN_TEXT_HEIGHT = 14 / 1080 * 8
 
 
 class NodeView(VGroup):
@@ -178,23 +183,29 @@ class GraphView(VGroup):
         self.graph = graph
         self.theme = theme
         self.columns = columns(graph)
-        compact = max(self.columns.values()) >= COMPACT_DEPTH
-        self.nodes = {node.key: NodeView(node, theme, compact) for node in graph.nodes}
-        widths = {key: view.block_width for key, view in self.nodes.items()}
-        row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
-        # Columns sit far enough apart for the widest local derivative to sit on its edge.
-        widest = max((ValueLabel("", edge.local, theme.local, VALUE_SIZE).width for edge in graph.edges), default=0.0)
-        # A deep graph packs its columns closer: its labels keep a smaller margin on their edge.
-        gap = max(COMPACT_GAP, widest + COMPACT_LABEL_MARGIN) if compact else max(EDGE_GAP, widest + EDGE_LABEL_MARGIN)
+        # Each area with PyTorch's full node names, then with the short ones (Mul for
+        # MulBackward0), until the smallest text stays legible; a deep graph has short names only.
+        deep = max(self.columns.values()) >= COMPACT_DEPTH
+        for box, compact in [(box, compact) for box in areas for compact in ((True,) if deep else (False, True))]:
+            self.nodes = {node.key: NodeView(node, theme, compact) for node in graph.nodes}
+            widths = {key: view.block_width for key, view in self.nodes.items()}
+            row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
+            # Columns sit far enough apart for the widest local derivative to sit on its edge;
+            # with short names they pack closer, the labels keeping a smaller margin.
+            widest = max(
+                (ValueLabel("", edge.local, theme.local, VALUE_SIZE).width for edge in graph.edges), default=0.0
+            )
+            margin = (COMPACT_GAP, COMPACT_LABEL_MARGIN) if compact else (EDGE_GAP, EDGE_LABEL_MARGIN)
+            gap = max(margin[0], widest + margin[1])
+            _, width, height = graph_positions(graph, widths, row_height, gap)
+            # The smallest text it draws, at scale 1: the scale it may shrink to keeps that legible.
+            texts = [text for view in self.nodes.values() for text in (*_texts(view.symbol), view.value, view.grad)]
+            self.smallest = min(glyph_height(text) for text in texts)
+            if min(box.width / width, box.height / height) >= MIN_GLYPH_HEIGHT / self.smallest:
+                break
         self.gap = gap
-        _, width, height = graph_positions(graph, widths, row_height, gap)
         # Shrink what does not fit, grow a small graph a little; spread rows over spare height.
-        # The smallest text it draws, at scale 1: the scale it may shrink to keeps that legible.
-        texts = [text for view in self.nodes.values() for text in (*view.symbol, view.value, view.grad)]
-        self.smallest = min(text.height for text in texts)
-        least = MIN_TEXT_HEIGHT / self.smallest
-        fits = [box for box in areas if min(box.width / width, box.height / height) >= least]
-        area = fits[0] if fits else areas[-1]
+        area = box
         self.area = area
         self.scale_factor = min(MAX_ZOOM, area.width / width, area.height / height)
         room = min(area.height / self.scale_factor, height * 1.6)
@@ -245,6 +256,12 @@ class GraphView(VGroup):
         bring them into the scene beside it."""
         labels = [label for view in self.nodes.values() for label in (view.value, view.grad)]
         return [self, *(label for label in labels if label in shown)]
+
+    def skeleton(self) -> VGroup:
+        """The graph's empty shape, faint: where its nodes and edges will be, before the
+        forward pass builds them."""
+        parts = [view.shape.copy() for view in self.nodes.values()] + [edge.arrow.copy() for edge in self.edges]
+        return VGroup(*parts).set_opacity(SKELETON_OPACITY)
 
     def edges_into(self, key: str) -> list[EdgeView]:
         return [view for view in self.edges if view.edge.target == key]
@@ -309,6 +326,11 @@ class GraphView(VGroup):
         shape = self.nodes[key].shape
         label = math_text(symbol, self.theme.text, NAME_MATH_SIZE * min(self.scale_factor, 1.0))
         return label.next_to(shape, UP, buff=0.1).set_z_index(2)
+
+
+def _texts(symbol: VMobject) -> list[VMobject]:
+    """A node's name as texts: a leaf's typeset one, or an operation's lines."""
+    return [symbol] if isinstance(symbol, MathTypst) else list(symbol)
 
 
 def _path_of(start: np.ndarray, arrow: VMobject, end: np.ndarray) -> VMobject:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from manim import MathTypst, Mobject, Text
@@ -15,6 +16,9 @@ CAPTION_BAND = 0.12  # players draw captions over the lowest 12% of the frame...
 CAPTION_WIDTH = 0.8  # ...across its centre 80%
 EDGE_TOLERANCE = 1e-6
 OVERLAP_TOLERANCE = 0.01  # Manim units two boxes may touch by (anti-aliasing, baselines)
+# The smallest text stays readable in a 854x480 render: its lowercase letters (for numbers and
+# math, its digits) at least 8 pixels tall.
+MIN_GLYPH_HEIGHT = FRAME_HEIGHT * 8 / 480
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class DrawnText:
     right: float
     bottom: float
     top: float
+    glyph: float = 1.0  # the height of its lowercase letters, or of its digits, in Manim units
 
 
 def drawn_texts(mobjects: list[Mobject]) -> list[DrawnText]:
@@ -60,12 +65,37 @@ def _record(mobject: Mobject) -> DrawnText:
         text, key = str(getattr(mobject, "typst_code", mobject)), None
     left, bottom, _ = mobject.get_corner(np.array([-1.0, -1.0, 0.0]))
     right, top, _ = mobject.get_corner(np.array([1.0, 1.0, 0.0]))
-    return DrawnText(text=text, key=key, left=left, right=right, bottom=bottom, top=top)
+    return DrawnText(text=text, key=key, left=left, right=right, bottom=bottom, top=top, glyph=glyph_height(mobject))
 
 
-def layout_problems(texts: list[DrawnText], frame_width: float, frame_height: float) -> list[str]:
-    """Texts outside the safe area or in the captions' band, and pairs of texts that overlap;
-    empty when the frame is clean."""
+def glyph_height(mobject: Mobject) -> float:
+    """How tall a text's lowercase letters (a number's or formula's digits) are drawn, from its
+    font size now, scaling included: its box says little, as "=" is flat and "(" tall."""
+    if isinstance(mobject, ValueLabel):
+        mobject = next(part for part in mobject.submobjects if isinstance(part, MathTypst))
+    if isinstance(mobject, Text):
+        return float(mobject.font_size) * _letter_height(mobject.font)
+    return float(getattr(mobject, "font_size", 0.0)) * _digit_height()
+
+
+@cache
+def _letter_height(font: str) -> float:
+    """The height of an "x" in `font` at font size 1, in Manim units."""
+    return float(Text("x", font=font, font_size=100).height) / 100
+
+
+@cache
+def _digit_height() -> float:
+    """The height of a typeset "0" at font size 1, in Manim units."""
+    return float(MathTypst("0", font_size=100).height) / 100
+
+
+def layout_problems(
+    texts: list[DrawnText], frame_width: float, frame_height: float, smallest: float = MIN_GLYPH_HEIGHT
+) -> list[str]:
+    """Texts outside the safe area, in the captions' band or too small to read, and pairs of
+    texts that overlap; empty when the frame is clean. `smallest`: the least glyph height, in
+    Manim units of an 8-unit-tall frame."""
     problems: list[str] = []
     # A text laid out against the safe area's edge may pass it by a rounding error.
     x_limit = frame_width / 2 * (1 - 2 * SAFE_MARGIN) + EDGE_TOLERANCE
@@ -77,6 +107,8 @@ def layout_problems(texts: list[DrawnText], frame_width: float, frame_height: fl
             problems.append(f"{item.text!r} leaves the safe area")
         elif item.bottom < band_top and item.right > -band_half_width and item.left < band_half_width:
             problems.append(f"{item.text!r} is in the captions' band")
+        if item.glyph < smallest * frame_height / FRAME_HEIGHT:
+            problems.append(f"{item.text!r} is too small to read ({item.glyph / frame_height * 480:.1f} px at 480p)")
     for index, first in enumerate(texts):
         for second in texts[index + 1 :]:
             if _overlap(first, second):

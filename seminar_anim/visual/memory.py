@@ -88,12 +88,14 @@ class MemoryBlock(VGroup):
             self.values.append(number)
             self.offsets.append(byte)
         rulers = VGroup(*self.ruler)
-        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(rulers, UP, buff=0.15 + headroom)
-        self.title.align_to(self.cells, LEFT)
         self.offset_caption = plain_text("byte offset", theme.muted, SMALL_SIZE)
         self.offset_caption.next_to(VGroup(*self.offsets), LEFT, buff=0.2)
         self.index_caption = plain_text("element", theme.muted, SMALL_SIZE)
         self.index_caption.next_to(rulers, LEFT, buff=0.2).align_to(self.offset_caption, RIGHT)
+        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(rulers, UP, buff=0.15 + headroom)
+        self.title.align_to(self.cells, LEFT)
+        if self.title.get_right()[0] > self.cells.get_right()[0]:  # a long title starts over the captions
+            self.title.align_to(self.offset_caption, LEFT)
         self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption, self.elided)
         self.add(*self.ruler, self.index_caption)
 

@@ -71,7 +71,7 @@ def get_theme(name: str) -> Theme:
 
 # Type sizes in Manim font-size units; the smallest stays readable in a 854x480 render.
 TITLE_SIZE = 34
-CODE_SIZE = 17
+CODE_SIZE = 18
 LABEL_SIZE = 22
 STRIP_SIZE = 30
-SMALL_SIZE = 15
+SMALL_SIZE = 19
