@@ -4,15 +4,17 @@ from manim import *
 
 from seminar_anim.model.basics import BasicsFacts, dtypes_lesson
 from seminar_anim.model.layouts import GridRecord
+from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, plain_text
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.34  # width of one byte in the size bars
 BYTE_CELL, BYTE_WIDTH = 0.3, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
 CELL = 0.72
+BYTE_BOX = 0.42  # one byte of an element drawn in memory
 MASK_WIDTH = 1.05  # wide enough for "False"
 TOP = GRAPH_AREA.top - 0.2
 
@@ -71,6 +73,7 @@ class DtypesScene(CodeGraphScene):
             self.play(FadeIn(result.label))
             self.execute(code2, output2, conversions, conversions.marks[printing])
             self.hold(1)
+        memory = self.bytes_kept(facts, wrap, conversions.marks["w_bytes"], code2)
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
         n = TensorGrid(facts["n"], theme, cell=CELL, width=MASK_WIDTH)
@@ -82,7 +85,12 @@ class DtypesScene(CodeGraphScene):
             n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
-        self.play(code2.highlight(conversions.marks["n"]), *(FadeOut(board) for board in boards), FadeIn(column[0]))
+        self.play(
+            code2.highlight(conversions.marks["n"]),
+            *(FadeOut(board) for board in boards),
+            FadeOut(memory),
+            FadeIn(column[0]),
+        )
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
         chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
@@ -101,6 +109,54 @@ class DtypesScene(CodeGraphScene):
         self.play(FadeIn(picked_caption))
         self.execute(code2, output2, conversions, conversions.marks["print_selected"])
         self.hold(2)
+
+    def bytes_kept(
+        self, facts: BasicsFacts, wrap: tuple[CaptionedGrid, VMobject, CaptionedGrid], line: int, code: CodePanel
+    ) -> VGroup:
+        """The first element that wraps, as the bytes memory holds (w.view(torch.uint8)): the
+        one-byte type keeps only its least significant byte, and that byte is the result."""
+        theme = self.theme
+        source, _, result = wrap
+        values, bytes_ = facts.tensors["w"], facts.tensors["w_bytes"]
+        narrowed = facts.tensors["w.to(torch.uint8)"]
+        (kept,) = facts.data["kept"]
+        changed = next(index for index, (a, b) in enumerate(zip(values.values, narrowed.values, strict=True)) if a != b)
+        size = values.element_size
+        first = changed * size
+        cells = VGroup(
+            *(
+                VGroup(
+                    Rectangle(width=BYTE_BOX, height=BYTE_BOX, color=theme.storage, stroke_width=2),
+                ).add(
+                    ValueLabel(
+                        bytes_.element_key(first + index), bytes_.values[first + index], theme.text, SMALL_SIZE + 3
+                    )
+                )
+                for index in range(size)
+            )
+        ).arrange(RIGHT, buff=0)
+        for box in cells:
+            box[1].move_to(box[0])
+        heading = VGroup(
+            ValueLabel(values.element_key(changed), values.values[changed], theme.text, LABEL_SIZE),
+            plain_text("in memory, byte by byte:", theme.muted, SMALL_SIZE),
+            code_text("w_bytes", theme, SMALL_SIZE, theme.muted),
+            ValueLabel(bytes_.dtype_key, bytes_.dtype, theme.muted, SMALL_SIZE + 2),
+        ).arrange(RIGHT, buff=0.2)
+        memory = VGroup(heading, cells).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        memory.next_to(source, DOWN, buff=0.45).align_to(source, LEFT)
+        keep = SurroundingRectangle(cells[int(kept.value)], color=theme.selection, buff=0.03, stroke_width=5)
+        self.play(code.highlight(line), Indicate(source.grid.cells[changed], color=theme.selection))
+        self.play(TransformFromCopy(source.grid.values[changed], heading[0]), FadeIn(heading[1:]))
+        self.play(AnimationGroup(*(FadeIn(box, shift=0.1 * DOWN) for box in cells), lag_ratio=0.1))
+        others = [box for index, box in enumerate(cells) if index != kept.value]
+        self.play(Create(keep), *(box.animate.set_opacity(0.3) for box in others))
+        self.play(
+            TransformFromCopy(cells[int(kept.value)][1], result.grid.values[changed]),
+            Indicate(result.grid.cells[changed], color=theme.selection),
+        )
+        self.hold(1)
+        return VGroup(memory, keep)
 
     def size_bars(self, facts: BasicsFacts) -> VGroup:
         """One row per dtype: its name, one square per byte of element_size(), and the count."""
@@ -144,7 +200,7 @@ class DtypesScene(CodeGraphScene):
     def conversion(
         self, source: GridRecord, result: GridRecord, left: str, right: str
     ) -> tuple[CaptionedGrid, VMobject, CaptionedGrid]:
-        return self.grid(source, left), self.symbol("arrow.r"), self.grid(result, right)
+        return self.grid(source, left, by_bytes=True), self.symbol("arrow.r"), self.grid(result, right, by_bytes=True)
 
     def flow(self, source: TensorGrid, target: TensorGrid) -> list[Animation]:
         """Each element of `source` turns into the element in the same place of `target`."""

@@ -19,7 +19,7 @@ class OperationsScene(CodeGraphScene):
 
     def construct(self) -> None:
         facts: BasicsFacts = self.facts or operations_lesson()
-        creation, math = facts.listings
+        creation, math, visible = facts.listings
         theme = self.theme
         code, output = self.panels(creation.code, bottom=SAFE_BOTTOM)
 
@@ -110,6 +110,65 @@ class OperationsScene(CodeGraphScene):
         self.play(FadeIn(result, shift=0.2 * LEFT))
         self.execute(code2, output2, math, math.marks["print_broadcasting"])
         self.hold(2)
+
+        self.step("visible", "Ones and zeros hide what abs and * do; counted data from arange shows it.")
+        code3, output3 = self.swap_panels(code2, output2, visible.code, board, added)
+        source = self.grid(facts["x"], "x")
+        magnitudes = self.grid(facts["magnitudes"], "torch.abs(x)")
+        pointwise = self.row(source, self.symbol('arrow.r^"abs"'), magnitudes, gap=0.5, top=GRAPH_AREA.top)
+        factor, squared = self.grid(facts["x"], "x"), self.grid(facts["squares"], "squares")
+        squares = self.row(
+            factor, self.symbol("ast"), self.grid(facts["x"], "x"), self.symbol("="), squared, top=TOP - 2.9
+        )
+        self.play(code3.highlight(visible.marks["x"]), FadeIn(pointwise[0]))
+        self.play(code3.highlight(visible.marks["magnitudes"]), FadeIn(pointwise[1]))
+        self.play(*self.pointwise(source.grid, magnitudes.grid), FadeIn(magnitudes.label))
+        self.play(code3.highlight(visible.marks["squares"]), FadeIn(VGroup(*squares[:4])))
+        self.play(*self.pointwise(factor.grid, squared.grid), FadeIn(squared.label))
+        self.hold(1)
+
+        self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
+        left, right, result = (self.grid(facts[key], key) for key in ("x", "w", "m"))
+        product = self.row(left, self.symbol("times"), right, self.symbol("="), result, top=TOP - 0.4)
+        self.play(code3.highlight(visible.marks["w"]), FadeOut(pointwise), FadeOut(squares), FadeIn(product[:4]))
+        self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
+        self.sweep(left.grid, right.grid, result.grid)
+        self.execute(code3, output3, visible, visible.marks["print_m"])
+        self.hold(1)
+
+    def pointwise(self, source: TensorGrid, result: TensorGrid) -> list[Animation]:
+        """Each result element made from the element in its place: the value moves down into it."""
+        return [TransformFromCopy(before, after) for before, after in zip(source.values, result.values, strict=True)]
+
+    def sweep(self, left: TensorGrid, right: TensorGrid, result: TensorGrid) -> None:
+        """Row by column: for each result element, its row of `left` and column of `right` lit,
+        the products summed in the calculation line, the sum moved into its cell."""
+        theme = self.theme
+        rows, inner = left.record.shape
+        columns = right.record.shape[1]
+        for row in range(rows):
+            across = SurroundingRectangle(left.row(row), color=theme.selection, buff=0.04)
+            for column in range(columns):
+                down = SurroundingRectangle(
+                    VGroup(*(right.cells[k * columns + column] for k in range(inner))), color=theme.selection, buff=0.04
+                )
+                terms: list[VMobject] = []
+                sources: dict[int, VMobject] = {}
+                for k in range(inner):
+                    if k:
+                        terms.append(self.symbol("+"))
+                    for factor, (grid, index) in enumerate(((left, row * inner + k), (right, k * columns + column))):
+                        if factor:
+                            terms.append(self.symbol("dot"))
+                        sources[len(terms)] = grid.values[index]
+                        terms.append(self.number(grid.values[index], theme.text))
+                cell = result.values[row * columns + column]
+                terms += [self.symbol("="), self.number(cell, theme.forward)]
+                quick = 1.0 if row == 0 else 0.5  # the first row slowly; the others at a glance
+                self.play(*([Create(across)] if column == 0 else []), Create(down), run_time=0.4 * quick)
+                self.show_strip(*terms, sources=sources)
+                self.play(TransformFromCopy(self.strip[-1], cell), FadeOut(down), run_time=0.6 * quick)
+            self.play(FadeOut(across), run_time=0.3)
 
     def grid(self, record: GridRecord, name: str) -> CaptionedGrid:
         """A result tensor's grid with its code name and live shape beneath."""

@@ -13,7 +13,17 @@ STEPS = {
     "data": ["inputs", "image", "audio", "text", "embedding", "tensors"],
     "tensors": ["code", "scalar", "vector", "matrix", "tensor", "dimensions"],
     "dtypes": ["code", "sizes", "type", "narrowing", "mask"],
-    "operations": ["code", "create", "transpose", "pointwise", "element-wise", "matmul", "broadcast"],
+    "operations": [
+        "code",
+        "create",
+        "transpose",
+        "pointwise",
+        "element-wise",
+        "matmul",
+        "broadcast",
+        "visible",
+        "sweep",
+    ],
 }
 
 

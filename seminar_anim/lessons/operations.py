@@ -14,3 +14,11 @@ z = torch.mm(a, c.t())  # mind the shapes  # [z]
 broadcasting = a + torch.tensor([1, 2])  # [broadcasting]
 print(mean_value, z.shape)  # [print_mean]
 print(broadcasting)  # [print_broadcasting]
+
+# %% Visible data: arange counts 0, 1, 2, ...
+x = torch.arange(6.).reshape(3, 2) - 2  # [x]
+magnitudes = torch.abs(x)  # [magnitudes]
+squares = x * x  # [squares]
+w = torch.arange(6.).reshape(2, 3)  # [w]
+m = torch.mm(x, w)  # row times column  # [m]
+print(m)  # [print_m]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field
 
 import torch
@@ -94,23 +95,27 @@ def dtypes_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
             Datum(f"dtypes[{index}]", dtype.removeprefix("torch.")),
             Datum(f"dtypes[{index}].element_size", int(size)),
         ]
-    tensors = _grids(run, ("x", "y", "w", "n", "mask"))
+    tensors = _grids(run, ("x", "y", "w", "w_bytes", "n", "mask"))
     for mark in ("print_x", "print_y", "print_w", "print_selected"):
         name, tensor = _printed_tensor(run, mark)
         tensors[name] = grid_record(name, tensor)
-    return BasicsFacts(
-        run, dict(sorted(tensors.items(), key=lambda item: _ORDER.index(item[0]))), {"sizes": tuple(sizes)}
-    )
+    # Narrowing to one byte keeps an element's least significant byte: in memory, its first
+    # byte on a little-endian machine, its last on a big-endian one.
+    kept = 0 if sys.byteorder == "little" else run.tensor("w").element_size - 1
+    data = {"sizes": tuple(sizes), "kept": (Datum("w_bytes.kept", kept),)}
+    return BasicsFacts(run, dict(sorted(tensors.items(), key=lambda item: _ORDER.index(item[0]))), data)
 
 
 # The order the dtypes scene draws its tensors in: each source before what was made of it.
-_ORDER = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)", "n", "mask", "n[mask]")
+_ORDER = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w_bytes", "w.to(torch.uint8)", "n", "mask", "n[mask]")
 
 
 def operations_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     """The slides' creation and math operations, every result with its values and shape."""
     run = run_snippet(lesson_source("operations"), device)
-    tensors = _grids(run, ("a", "b", "c", "a_t", "absolute_values", "mean_value", "s", "p"))
+    tensors = _grids(
+        run, ("a", "b", "c", "a_t", "absolute_values", "mean_value", "s", "p", "x", "magnitudes", "squares", "w", "m")
+    )
     transposed = next(call for call in run.at("z").calls if call.name == "t")
     tensors["c.t()"] = grid_record("c.t()", transposed)
     tensors["z"] = grid_record("z", run.tensor("z"))
