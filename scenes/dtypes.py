@@ -12,7 +12,7 @@ from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.34  # width of one byte in the size bars
-BYTE_CELL, BYTE_WIDTH = 0.3, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
+BYTE_CELL, BYTE_WIDTH = 0.38, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
 CELL = 0.72
 BYTE_BOX = 0.42  # one byte of an element drawn in memory
 MASK_WIDTH = 1.05  # wide enough for "False"

@@ -122,9 +122,11 @@ class OperationsScene(CodeGraphScene):
         )
         self.play(code3.highlight(visible.marks["x"]), FadeIn(pointwise[0]))
         self.play(code3.highlight(visible.marks["magnitudes"]), FadeIn(pointwise[1]))
-        self.play(*self.pointwise(source.grid, magnitudes.grid), FadeIn(magnitudes.label))
+        self.play(
+            FadeIn(magnitudes.grid.layers), *self.pointwise(source.grid, magnitudes.grid), FadeIn(magnitudes.label)
+        )
         self.play(code3.highlight(visible.marks["squares"]), FadeIn(VGroup(*squares[:4])))
-        self.play(*self.pointwise(factor.grid, squared.grid), FadeIn(squared.label))
+        self.play(FadeIn(squared.grid.layers), *self.pointwise(factor.grid, squared.grid), FadeIn(squared.label))
         self.hold(1)
 
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
@@ -133,6 +135,8 @@ class OperationsScene(CodeGraphScene):
         self.play(code3.highlight(visible.marks["w"]), FadeOut(pointwise), FadeOut(squares), FadeIn(product[:4]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)
+        self.play(FadeOut(self.strip))
+        self.strip = VGroup()
         self.execute(code3, output3, visible, visible.marks["print_m"])
         self.hold(1)
 

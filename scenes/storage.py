@@ -6,7 +6,7 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, code_text, math_text, plain_text
+from seminar_anim.visual.labels import ValueLabel, code_text, math_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
@@ -87,7 +87,9 @@ class StorageScene(CodeGraphScene):
             "transpose",
             f"c.t() swaps the strides to {views['t'].stride}: same cells, read out of order, not contiguous.",
         )
-        code2, output2 = self.swap_panels(code, output, transposed.code)
+        # c's last walk line leaves with c's code: it would not describe t.
+        code2, output2 = self.swap_panels(code, output, transposed.code, self.strip)
+        self.strip = VGroup()
         t_window = StridedView(views["t"], block, theme.selection)
         t_grid = self.grid(views["t"], t_window)
         t_facts = view_facts(views["t"], theme).move_to(c_facts, aligned_edge=UP + LEFT)
@@ -180,9 +182,9 @@ class StorageScene(CodeGraphScene):
                 ValueLabel(view.step_key(1), view.stride[1], theme.selection, 30),
                 math_text("=", theme.text, 30),
                 ValueLabel(view.element_key(position), element, theme.selection, 30),
-                plain_text("element" if element == 1 else "elements", theme.muted, SMALL_SIZE + 2),
+                math_text('"element"' if element == 1 else '"elements"', theme.muted, 26),
                 math_text("arrow", theme.muted, 30),
-                plain_text("value", theme.muted, SMALL_SIZE + 2),
+                math_text('"value"', theme.muted, 26),
                 ValueLabel(view.value_key(position), view.values[position], theme.text, 30),
             )
             self.play(
@@ -204,7 +206,7 @@ class StorageScene(CodeGraphScene):
         theme = self.theme
         arcs = VGroup()
         here = view.storage_offset
-        top = max(label.get_top()[1] for label in block.ruler) + 0.08
+        top = max(label.get_top()[1] for label in block.ruler) + 0.14
         for axis, count in ((0, row), (1, column)):
             for _ in range(count):
                 there = here + view.stride[axis]

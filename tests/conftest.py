@@ -21,6 +21,15 @@ Captured = tuple[Manifest, list[SectionCapture]]
 _cache: dict[tuple[str, str, str | None, tuple[str, ...]], Captured] = {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_media(worker_id: str) -> None:
+    """Each worker its own Manim media folder: Manim parses a Text through a temporary file
+    named after the text, which two workers drawing the same text at once would share."""
+    from manim import config
+
+    config.media_dir = str(Path("media") / f"worker-{worker_id}")
+
+
 def themes_for(scene: str) -> list[str]:
     """The themes whose frames a scene's structure tests check (see snapshots.LIGHT_SCENES)."""
     from tests.snapshots import LIGHT_SCENES

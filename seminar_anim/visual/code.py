@@ -28,8 +28,8 @@ PAD = 0.22
 LINE_GAP = 0.16
 OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 # Where a console line may break: after a space or an opening bracket, or after punctuation
-# that no space or closing punctuation follows (torch.|int64, not 0.|, 1.).
-BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}])")
+# that no space, digit or closing punctuation follows (torch.|int64, not 0.|, 1. or 3.|9).
+BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}\d])")
 NUMBER_GAP = 0.25
 WRAP_INDENT = 2  # cells a wrapped line's further rows sit in from its start
 MIN_COLUMNS = 12  # a deeply indented line still wraps into rows this wide
@@ -181,14 +181,17 @@ class OutputPanel(VGroup):
 
     def lines_of(self, text: str) -> list[tuple[str, bool]]:
         """What a print shows, line by line, each with whether it goes on the line before (a
-        wrapped line). A print longer than the box shows its start, the part that says what
-        it is (an error's type and message), and ends in "…"."""
-        lines = [(piece, index > 0) for line in text.split("\n") for index, piece in enumerate(self.wrap(line))]
-        if len(lines) > self.capacity:
-            lines = lines[: self.capacity]
-            last, continued = lines[-1]
-            lines[-1] = (last[: max(1, int(self.box.width // self.cell)) - 1] + "…", continued)
-        return lines
+        wrapped line). The lines of a print scroll by as a terminal's do, but one line that
+        wraps to more rows than the box holds shows its start, the part that says what it is
+        (an error's type and message), and ends in "…"."""
+        shown: list[tuple[str, bool]] = []
+        for line in text.split("\n"):
+            pieces = self.wrap(line)
+            if len(pieces) > self.capacity:
+                pieces = pieces[: self.capacity]
+                pieces[-1] = pieces[-1][: max(1, int(self.box.width // self.cell)) - 1] + "…"
+            shown += [(piece, index > 0) for index, piece in enumerate(pieces)]
+        return shown
 
     def print_line(self, text: str, color: str | None = None, continued: bool = False) -> Animation:
         """Add a printed line below the previous ones, scrolling when the box is full;
@@ -232,24 +235,30 @@ class OutputPanel(VGroup):
 
 def console_lines(text: str, width: int, then: int | None = None) -> list[str]:
     """`text` in lines of at most `width` characters (`then` for the lines after the first),
-    broken at spaces or after punctuation (as `torch.` / `int64`), inside a word only where it
-    has none."""
+    broken at spaces where they leave a line at least half full, else after punctuation (as
+    `torch.` / `int64`), inside a word only where it has none."""
     lines: list[str] = []
-    line = ""
+    line: list[str] = []  # the tokens of the line being filled
 
     def room() -> int:
         return width if not lines or then is None else then
 
     for token in BREAKS.split(text):
-        if line.strip() and len((line + token).rstrip()) > room():
-            lines.append(line.rstrip())
-            line = token.lstrip()
+        filled = "".join(line)
+        if filled.strip() and len((filled + token).rstrip()) > room():
+            spaces = [index for index, part in enumerate(line) if part.endswith(" ")]
+            cut = len(line)
+            if spaces and len("".join(line[: spaces[-1] + 1]).rstrip()) * 2 >= room():
+                cut = spaces[-1] + 1
+            lines.append("".join(line[:cut]).rstrip())
+            line = [*line[cut:], token]
+            line[0] = line[0].lstrip()
         else:
-            line += token
-        while len(line.rstrip()) > room():
-            cut = room()
-            lines.append(line[:cut])
-            line = line[cut:]
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
+            line.append(token)
+        while len("".join(line).rstrip()) > room():
+            filled, cut = "".join(line), room()
+            lines.append(filled[:cut])
+            line = [filled[cut:]]
+    if "".join(line).strip() or not lines:
+        lines.append("".join(line).rstrip())
     return lines

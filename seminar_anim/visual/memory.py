@@ -80,7 +80,7 @@ class MemoryBlock(VGroup):
             if byte.width > cell_width * 0.95:
                 byte.scale_to_fit_width(cell_width * 0.95)
             byte.next_to(cell, DOWN, buff=0.1)
-            ordinal = ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE)
+            ordinal = ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE + 4)
             if ordinal.width > cell_width * 0.95:
                 ordinal.scale_to_fit_width(cell_width * 0.95)
             self.ruler.append(ordinal.next_to(cell, UP, buff=0.1))
