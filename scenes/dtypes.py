@@ -8,7 +8,7 @@ from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
-from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.34  # width of one byte in the size bars
@@ -69,7 +69,7 @@ class DtypesScene(CodeGraphScene):
         boards = [self.row(*cut, top=TOP), self.row(*wrap, top=TOP - 2.3)]
         for (source, arrow, result), made, printing in ((cut, "y", "print_y"), (wrap, "w", "print_w")):
             self.play(code2.highlight(conversions.marks[made]), FadeIn(source))
-            self.play(FadeIn(arrow), *self.flow(source.grid, result.grid), FadeIn(result.grid.layers))
+            self.play(FadeIn(arrow), *flow(source.grid, result.grid), FadeIn(result.grid.layers))
             self.play(FadeIn(result.label))
             self.execute(code2, output2, conversions, conversions.marks[printing])
             self.hold(1)
@@ -123,20 +123,12 @@ class DtypesScene(CodeGraphScene):
         changed = next(index for index, (a, b) in enumerate(zip(values.values, narrowed.values, strict=True)) if a != b)
         size = values.element_size
         first = changed * size
-        cells = VGroup(
-            *(
-                VGroup(
-                    Rectangle(width=BYTE_BOX, height=BYTE_BOX, color=theme.storage, stroke_width=2),
-                ).add(
-                    ValueLabel(
-                        bytes_.element_key(first + index), bytes_.values[first + index], theme.text, SMALL_SIZE + 3
-                    )
-                )
-                for index in range(size)
-            )
-        ).arrange(RIGHT, buff=0)
-        for box in cells:
-            box[1].move_to(box[0])
+        cells = VGroup()
+        for index in range(first, first + size):
+            box = Rectangle(width=BYTE_BOX, height=BYTE_BOX, color=theme.storage, stroke_width=2)
+            byte = ValueLabel(bytes_.element_key(index), bytes_.values[index], theme.text, SMALL_SIZE + 3)
+            cells.add(VGroup(box, byte.move_to(box)))
+        cells.arrange(RIGHT, buff=0)
         heading = VGroup(
             ValueLabel(values.element_key(changed), values.values[changed], theme.text, LABEL_SIZE),
             plain_text("in memory, byte by byte:", theme.muted, SMALL_SIZE),
@@ -201,10 +193,6 @@ class DtypesScene(CodeGraphScene):
         self, source: GridRecord, result: GridRecord, left: str, right: str
     ) -> tuple[CaptionedGrid, VMobject, CaptionedGrid]:
         return self.grid(source, left, by_bytes=True), self.symbol("arrow.r"), self.grid(result, right, by_bytes=True)
-
-    def flow(self, source: TensorGrid, target: TensorGrid) -> list[Animation]:
-        """Each element of `source` turns into the element in the same place of `target`."""
-        return [TransformFromCopy(a, b) for a, b in zip(source.values, target.values, strict=True)]
 
     def row(self, *parts: VMobject, top: float) -> VGroup:
         return terms_row(*parts, centre_x=GRAPH_AREA.centre_x, top=top, width=GRAPH_AREA.width - 0.2, gap=0.4)

@@ -7,7 +7,7 @@ from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, plain_text
-from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, terms_row
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
@@ -122,11 +122,9 @@ class OperationsScene(CodeGraphScene):
         )
         self.play(code3.highlight(visible.marks["x"]), FadeIn(pointwise[0]))
         self.play(code3.highlight(visible.marks["magnitudes"]), FadeIn(pointwise[1]))
-        self.play(
-            FadeIn(magnitudes.grid.layers), *self.pointwise(source.grid, magnitudes.grid), FadeIn(magnitudes.label)
-        )
+        self.play(FadeIn(magnitudes.grid.layers), *flow(source.grid, magnitudes.grid), FadeIn(magnitudes.label))
         self.play(code3.highlight(visible.marks["squares"]), FadeIn(VGroup(*squares[:4])))
-        self.play(FadeIn(squared.grid.layers), *self.pointwise(factor.grid, squared.grid), FadeIn(squared.label))
+        self.play(FadeIn(squared.grid.layers), *flow(factor.grid, squared.grid), FadeIn(squared.label))
         self.hold(1)
 
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
@@ -139,10 +137,6 @@ class OperationsScene(CodeGraphScene):
         self.strip = VGroup()
         self.execute(code3, output3, visible, visible.marks["print_m"])
         self.hold(1)
-
-    def pointwise(self, source: TensorGrid, result: TensorGrid) -> list[Animation]:
-        """Each result element made from the element in its place: the value moves down into it."""
-        return [TransformFromCopy(before, after) for before, after in zip(source.values, result.values, strict=True)]
 
     def sweep(self, left: TensorGrid, right: TensorGrid, result: TensorGrid) -> None:
         """Row by column: for each result element, its row of `left` and column of `right` lit,

@@ -38,7 +38,7 @@ class SnippetScene(CodeGraphScene):
     def construct(self) -> None:
         facts: SnippetFacts = self.facts
         theme = self.theme
-        code, output = self.panels(facts.run.code, SAFE_BOTTOM, SNIPPET_CODE, scrolling=True)
+        code, output = self.panels(facts.run.code, SAFE_BOTTOM, SNIPPET_CODE)
         self.blocks: dict[int, MemoryBlock] = {}  # by storage identity, oldest first
         self.focus: VGroup = VGroup()
         self.shown_graph: GraphView | None = None

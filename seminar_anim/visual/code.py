@@ -81,7 +81,7 @@ class CodePanel(VGroup):
         self.background = RoundedRectangle(
             corner_radius=0.12,
             width=box.width,
-            height=row * self.pitch - LINE_GAP - 0.06 + 2 * PAD,
+            height=self._height(row),
             fill_color=theme.panel,
             fill_opacity=1,
             stroke_width=0,
@@ -99,6 +99,10 @@ class CodePanel(VGroup):
         self.bar.set_x(self.background.get_x()).set_y(self.numbers[0].get_y()).set_opacity(0)
         self.add(self.background, self.bar, rows)
 
+    def _height(self, rows: int) -> float:
+        """The panel's height for `rows` rows of code: padding above and below, no gap after the last."""
+        return rows * self.pitch - LINE_GAP - 0.06 + 2 * PAD
+
     def lit(self, index: int) -> VMobject:
         """The highlight bar lit behind every row of line `index` (0-based)."""
         bar = self.bar.copy().set_fill(opacity=1)
@@ -113,16 +117,17 @@ class CodePanel(VGroup):
 
 
 class ScrollingCodePanel(CodePanel):
-    """A code panel for a file longer than its box: it shows `capacity` rows and scrolls so the
-    highlighted line is always in view, the lines that scroll out fading away."""
+    """A code panel that scrolls when its code is longer than its box: it shows `capacity` rows
+    and scrolls so the highlighted line is always in view, the lines that scroll out fading
+    away. Code that fits is drawn as a plain panel draws it."""
 
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
         super().__init__(lines, theme, box, **kwargs)
         total = self.starts[-1]
-        self.capacity = max(1, min(total, int((box.height - 2 * PAD + LINE_GAP + 0.06) / self.pitch)))
+        self.capacity = max(1, min(total, int((box.height - self._height(0)) / self.pitch)))
         self.top = 0  # the first line in view
         if self.capacity < total:
-            self.background.stretch_to_fit_height(self.capacity * self.pitch - LINE_GAP - 0.06 + 2 * PAD)
+            self.background.stretch_to_fit_height(self._height(self.capacity))
             self.background.move_to((self.background.get_x(), box.top - self.background.height / 2, 0.0))
             self._show(0)
 
@@ -175,9 +180,14 @@ class OutputPanel(VGroup):
         self.cell = code_text("0" * 10, theme, CODE_SIZE).width / 10
         self.capacity = max(1, int((self.heading.get_bottom()[1] - box.bottom) // pitch))
 
+    @property
+    def columns(self) -> int:
+        """Characters a printed line holds across the box."""
+        return max(1, int(self.box.width // self.cell))
+
     def wrap(self, text: str) -> list[str]:
         """A printed line too long for the box, as the lines to show."""
-        return console_lines(text, max(1, int(self.box.width // self.cell)))
+        return console_lines(text, self.columns)
 
     def lines_of(self, text: str) -> list[tuple[str, bool]]:
         """What a print shows, line by line, each with whether it goes on the line before (a
@@ -189,7 +199,7 @@ class OutputPanel(VGroup):
             pieces = self.wrap(line)
             if len(pieces) > self.capacity:
                 pieces = pieces[: self.capacity]
-                pieces[-1] = pieces[-1][: max(1, int(self.box.width // self.cell)) - 1] + "…"
+                pieces[-1] = pieces[-1][: self.columns - 1] + "…"
             shown += [(piece, index > 0) for index, piece in enumerate(pieces)]
         return shown
 

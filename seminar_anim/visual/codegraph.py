@@ -58,13 +58,11 @@ class CodeGraphScene(LectureScene):
         self._printed: dict[int, int] = {}  # prints shown so far, per listing
 
     def panels(
-        self, code: tuple[str, ...], bottom: float = LEGEND_TOP, box: Box = CODE_BOX, scrolling: bool = False
+        self, code: tuple[str, ...], bottom: float = LEGEND_TOP, box: Box = CODE_BOX
     ) -> tuple[CodePanel, OutputPanel]:
-        """The code panel in `box` (one that scrolls, for a code too long for it) and, under it
+        """The code panel in `box` (it scrolls when the code is too long for it) and, under it
         down to `bottom`, the panel where the prints appear."""
-        panel = (ScrollingCodePanel if scrolling else CodePanel)(code, self.theme, box)
-        if panel.background.height > box.height:
-            panel = ScrollingCodePanel(code, self.theme, box)
+        panel = ScrollingCodePanel(code, self.theme, box)
         top = panel.background.get_bottom()[1] - 0.2
         return panel, OutputPanel(self.theme, Box(box.left + 0.1, box.right, bottom, top))
 

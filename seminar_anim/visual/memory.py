@@ -73,16 +73,13 @@ class MemoryBlock(VGroup):
             value, offset = layout.element(index)
             cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
             cell.set_fill(theme.panel, opacity=1).move_to((position * cell_width, 0.0, 0.0))
-            number = ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE).move_to(cell)
-            if number.width > cell_width * 0.9:
-                number.scale_to_fit_width(cell_width * 0.9)
-            byte = ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4)
-            if byte.width > cell_width * 0.95:
-                byte.scale_to_fit_width(cell_width * 0.95)
+            number = _within(ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE), cell_width * 0.9)
+            number.move_to(cell)
+            byte = _within(ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4), cell_width * 0.95)
             byte.next_to(cell, DOWN, buff=0.1)
-            ordinal = ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE + 4)
-            if ordinal.width > cell_width * 0.95:
-                ordinal.scale_to_fit_width(cell_width * 0.95)
+            ordinal = _within(
+                ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE + 4), cell_width * 0.95
+            )
             self.ruler.append(ordinal.next_to(cell, UP, buff=0.1))
             self.cells.add(cell)
             self.values.append(number)
@@ -96,8 +93,16 @@ class MemoryBlock(VGroup):
         self.title.align_to(self.cells, LEFT)
         if self.title.get_right()[0] > self.cells.get_right()[0]:  # a long title starts over the captions
             self.title.align_to(self.offset_caption, LEFT)
-        self.add(self.title, self.cells, *self.values, *self.offsets, self.offset_caption, self.elided)
-        self.add(*self.ruler, self.index_caption)
+        self.add(
+            self.title,
+            self.cells,
+            *self.values,
+            *self.offsets,
+            self.offset_caption,
+            self.elided,
+            *self.ruler,
+            self.index_caption,
+        )
 
     def cell(self, index: int) -> VMobject:
         """The cell drawing element `index`: its own, or, for an elided one, the cell of dots."""
@@ -109,6 +114,13 @@ class MemoryBlock(VGroup):
     def without_values(self) -> VGroup:
         """Everything but the numbers in the cells: for filling an empty block."""
         return VGroup(self.title, self.cells, *self.offsets, self.offset_caption, *self.ruler, self.index_caption)
+
+
+def _within(label: ValueLabel, width: float) -> ValueLabel:
+    """`label`, shrunk to `width` when it is wider: a number that fits its cell."""
+    if label.width > width:
+        label.scale_to_fit_width(width)
+    return label
 
 
 class StridedView(VGroup):

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from manim import BLACK, DOWN, LEFT, RIGHT, UP, WHITE, Rectangle, VGroup, VMobject, interpolate_color
+from manim import (
+    BLACK,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    WHITE,
+    Animation,
+    Rectangle,
+    TransformFromCopy,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
 
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import SMALL_SIZE, Theme
@@ -115,6 +128,11 @@ class ElidedRow(VGroup):
                 self.add(box, plain_text("…", theme.muted, SMALL_SIZE + 6).move_to(box))
                 continue
             self.add(box, _cell_value(record.element_key(index), value, theme.text, size, width, box))
+
+
+def flow(source: TensorGrid, target: TensorGrid) -> list[Animation]:
+    """Each element of `source` turns into the element in the same place of `target`."""
+    return [TransformFromCopy(a, b) for a, b in zip(source.values, target.values, strict=True)]
 
 
 def _cell_value(key: str, value: Element, ink: str, size: float, width: float, cell: VMobject) -> ValueLabel:
