@@ -14,6 +14,7 @@ from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, vi
 from seminar_anim.visual.theme import SMALL_SIZE
 
 CELL = 0.75
+FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
 
 
 class IndexingScene(CodeGraphScene):
@@ -72,7 +73,7 @@ class IndexingScene(CodeGraphScene):
         """Move one window over the storage from selection to selection, with its offset and stride."""
         for line, view in views:
             window = StridedView(view, block, self.theme.selection)
-            facts = view_facts(view, self.theme).next_to(block, DOWN, buff=0.9).align_to(block, LEFT)
+            facts = view_facts(view, self.theme).next_to(block, DOWN, buff=FACTS_GAP).align_to(block, LEFT)
             parts = VGroup(window, facts)
             if matrix is not None:
                 parts.add(self.marked(view, matrix))

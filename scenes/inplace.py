@@ -18,16 +18,20 @@ class InplaceScene(CodeGraphScene):
         marks = listing.marks
         theme = self.theme
         code, output = self.panels(listing.code, bottom=SAFE_BOTTOM)
+        block = MemoryBlock(facts.before, theme, "a.untyped_storage()")
+        block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
 
         self.step("code", "Methods whose name ends in an underscore change a tensor in place.")
-        self.play(FadeIn(self.title("In-place operations:", '"a.zero_()"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(
+            FadeIn(self.title("In-place operations:", '"a.zero_()"')),
+            FadeIn(code, shift=0.2 * RIGHT),
+            FadeIn(block.without_values()),
+        )
         self.add(output)
         self.hold(2)
 
         self.step("view", "a is one block of memory; v = a[0] is a window on its first row.")
-        block = MemoryBlock(facts.before, theme, "a.untyped_storage()")
-        block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
-        self.play(code.highlight(marks["a"]), FadeIn(block))
+        self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         window = StridedView(facts.view, block, theme.selection)
         self.play(code.highlight(marks["v"]), window.appear())
         self.execute(code, output, listing, marks["print_v"])

@@ -130,7 +130,7 @@ class StorageScene(CodeGraphScene):
             cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0))
             cells.add(cell)
             numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
-        name = code_text(view.key, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
+        name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
         grid = VGroup(cells, numbers, name)
         return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
 
@@ -175,10 +175,11 @@ class StorageScene(CodeGraphScene):
         for position, element in enumerate(view.elements):
             row, column = divmod(position, columns)
             arithmetic = VGroup(
-                code_text(f"{view.key}[{row}, {column}]:", theme, STRIP_CODE_SIZE),
+                code_text(f"{view.name}[{row}, {column}]:", theme, STRIP_CODE_SIZE),
                 math_text(f"{row} dot", theme.text, 30),
                 ValueLabel(view.step_key(0), view.stride[0], theme.selection, 30),
-                math_text(f"+ {column} dot", theme.text, 30),
+                math_text("+", theme.text, 30),
+                math_text(f"{column} dot", theme.text, 30),
                 ValueLabel(view.step_key(1), view.stride[1], theme.selection, 30),
                 math_text("=", theme.text, 30),
                 ValueLabel(view.element_key(position), element, theme.selection, 30),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from seminar_anim.visual.labels import format_value
@@ -162,6 +163,21 @@ def test_console_lines_break_between_words_never_inside_one(text: str, lines: li
     assert console_lines(text, 40) == lines
 
 
+@pytest.mark.parametrize(
+    ("line", "rows"),
+    [
+        ("first_elements = x[:3]  # elements 0, 1, 2", ["first_elements = x[:3]", "# elements 0, 1, 2"]),
+        ("a.zero_()  # in-place: trailing underscore", ["a.zero_()  # in-place:", "trailing underscore"]),
+        ('s = "# not a comment, a string"', ['s = "# not a comment, a', 'string"']),
+        ("print(x)  # fits", ["print(x)  # fits"]),
+    ],
+)
+def test_a_comment_that_does_not_fit_starts_its_own_row(line: str, rows: list[str]) -> None:
+    from seminar_anim.visual.code import code_rows
+
+    assert code_rows(line, 28, 26) == rows
+
+
 def test_a_scrolling_console_never_shows_the_tail_of_a_print_alone() -> None:
     from seminar_anim.visual.code import OutputPanel
     from seminar_anim.visual.layout import Box
@@ -178,8 +194,8 @@ def test_a_scrolling_console_never_shows_the_tail_of_a_print_alone() -> None:
     assert output.capacity < len(prints)
 
 
-@pytest.mark.parametrize("name", ["b", "c", "t"])
-def test_every_view_is_named_under_the_cells_it_reads(name: str) -> None:
+@pytest.mark.parametrize(("scene", "name"), [("storage", "b"), ("storage", "c"), ("storage", "t"), ("indexing", None)])
+def test_every_view_is_named_by_a_tag_tied_to_the_cells_it_reads(scene: str, name: str | None) -> None:
     from manim import Text
 
     from seminar_anim.app.catalogue import find_scene
@@ -187,15 +203,24 @@ def test_every_view_is_named_under_the_cells_it_reads(name: str) -> None:
     from seminar_anim.visual.memory import MemoryBlock, StridedView
     from seminar_anim.visual.theme import get_theme
 
-    facts, _ = find_scene("storage").compute(LessonOptions(device="cpu"))
-    block = MemoryBlock(facts.storage, get_theme("dark"), "a.untyped_storage()")
-    window = StridedView(facts.views[name], block, "#ffee58")
-    (tag,) = [part for part in window if isinstance(part, Text)]
-    assert tag.original_text == name
-    cells = [block.cell(index) for index in set(facts.views[name].elements)]
-    assert len(window.marks) == len(cells)
-    assert min(cell.get_left()[0] for cell in cells) < tag.get_center()[0] < max(cell.get_right()[0] for cell in cells)
-    assert tag.get_top()[1] < window.marks.get_bottom()[1] < min(offset.get_bottom()[1] for offset in block.offsets)
+    facts, _ = find_scene(scene).compute(LessonOptions(device="cpu"))
+    if name is None:  # every selection of the slides, named as the code binds it: element, row, ...
+        pairs = [(facts.line, view) for view in facts.views[0]] + [(facts.grid, view) for view in facts.views[1]]
+        assert [view.name for _, view in pairs[:2]] == ["element", "first_elements"]
+    else:
+        pairs = [(facts.storage, facts.views[name])]
+    for storage, view in pairs:
+        block = MemoryBlock(storage, get_theme("dark"), "x.untyped_storage()")
+        window = StridedView(view, block, "#ffee58")
+        (text,) = [part for part in window.tag if isinstance(part, Text)]
+        assert text.original_text == view.name
+        cells = [block.cell(index) for index in set(view.elements)]
+        assert len(window.marks) == len(window.ties) == len(cells)
+        assert min(cell.get_left()[0] for cell in cells) < text.get_center()[0] < max(c.get_right()[0] for c in cells)
+        assert window.tag.get_top()[1] < window.marks.get_bottom()[1] < min(o.get_bottom()[1] for o in block.offsets)
+        for mark, tie in zip(window.marks, window.ties, strict=True):
+            assert np.allclose(tie.get_start(), mark.get_center())
+            assert np.allclose(tie.get_end(), window.tag.get_top(), atol=0.01)
 
 
 @pytest.mark.parametrize(("name", "row", "column"), [("c", 1, 1), ("c", 0, 1), ("t", 1, 0), ("t", 1, 1)])

@@ -83,6 +83,7 @@ class ViewLayout:
     """A tensor seen as a window on a storage: which storage elements it reads, and how."""
 
     key: str  # manifest prefix, e.g. "c"
+    name: str  # the Python name bound to it, e.g. "c"
     code: str  # the expression that made it, e.g. "a.reshape([2, 2])"
     storage: str  # key of the StorageLayout it reads
     shape: tuple[int, ...]
@@ -126,10 +127,12 @@ class ViewLayout:
         return values
 
 
-def view_layout(key: str, code: str, tensor: TensorRecord, storage: StorageLayout, ident: int) -> ViewLayout:
-    """A recorded tensor as a window on `storage` (whose storage identity is `ident`)."""
+def view_layout(key: str, name: str, code: str, tensor: TensorRecord, storage: StorageLayout, ident: int) -> ViewLayout:
+    """A recorded tensor, bound to `name` by `code`, as a window on `storage` (whose storage
+    identity is `ident`)."""
     return ViewLayout(
         key=key,
+        name=name,
         code=code,
         storage=storage.key,
         shape=tensor.shape,

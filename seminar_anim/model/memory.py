@@ -38,7 +38,7 @@ class StorageFacts:
 
 def _view(run: SnippetRun, mark: str, storage: StorageLayout, ident: int, cell: int | None = None) -> ViewLayout:
     name, code = run.at(mark, cell).assignment
-    return view_layout(name, code, run.tensor(name, mark, cell), storage, ident)
+    return view_layout(name, name, code, run.tensor(name, mark, cell), storage, ident)
 
 
 def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
@@ -48,7 +48,7 @@ def storage_lesson(device: torch.device | str = "cpu") -> StorageFacts:
     storage = storage_layout("a", run.storage(a))
     d = run.tensor("d")
     copy = storage_layout("d", run.storage(d))
-    views = {"a": view_layout("a", "a", a, storage, a.storage)}
+    views = {"a": view_layout("a", "a", "a", a, storage, a.storage)}
     for mark in ("b", "c", "t"):
         view = _view(run, mark, storage, a.storage)
         views[view.key] = view
@@ -134,7 +134,7 @@ def indexing_lesson(device: torch.device | str = "cpu") -> IndexingFacts:
         views = []
         for statement in marked:
             name, code = statement.assignment
-            views.append(view_layout(code, code, statement.tensors[name], layout, base.storage))
+            views.append(view_layout(code, name, code, statement.tensors[name], layout, base.storage))
         selections.append(tuple(views))
         lines.append(tuple(statement.lines[0] - run.cells[cell].lines[0] for statement in marked))
     shape = run.tensor("x", "x", 1).shape

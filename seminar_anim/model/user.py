@@ -75,7 +75,7 @@ class MemoryState:
         """Each named tensor as a window on the storage it views."""
         storages = self.storages
         return {
-            name: view_layout(self.key + name, name, tensor, storages[tensor.storage], tensor.storage)
+            name: view_layout(self.key + name, name, name, tensor, storages[tensor.storage], tensor.storage)
             for name, tensor in self.statement.tensors.items()
             if tensor.storage in storages
         }

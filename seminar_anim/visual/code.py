@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from typing import Any
 
 from manim import (
@@ -64,7 +66,7 @@ class CodePanel(VGroup):
             line = VGroup()
             if body.strip():
                 width = max(MIN_COLUMNS, columns - indent)
-                for offset, piece in enumerate(console_lines(body, width, width - WRAP_INDENT)):
+                for offset, piece in enumerate(code_rows(body, width, width - WRAP_INDENT)):
                     part = code_text(piece, theme, CODE_SIZE)
                     part.move_to((left + cell * WRAP_INDENT * min(offset, 1), 0.0, 0.0), aligned_edge=LEFT)
                     part.align_to(number, DOWN).shift(offset * self.pitch * DOWN)
@@ -241,6 +243,30 @@ class OutputPanel(VGroup):
             *moves,
             FadeIn(line, shift=0.1 * UP),
         )
+
+
+def code_rows(line: str, width: int, then: int) -> list[str]:
+    """A line of code in rows of at most `width` characters (`then` after the first). A
+    trailing comment that does not fit beside the code goes on rows of its own, unless going
+    on beside the code takes fewer rows: the code is not split to start a comment."""
+    start = comment_start(line)
+    rows = console_lines(line, width, then)
+    if len(rows) == 1 or not start:
+        return rows
+    code, comment = line[:start].rstrip(), line[start:]
+    apart = console_lines(code, width, then) + console_lines(comment, then, then)
+    return apart if len(apart) <= len(rows) else rows
+
+
+def comment_start(line: str) -> int | None:
+    """Where the comment of one line of Python starts, if it has one (a `#` in a string is not)."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                return token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # a line inside a bracket that closes later: its comment was already seen
+    return None
 
 
 def console_lines(text: str, width: int, then: int | None = None) -> list[str]:

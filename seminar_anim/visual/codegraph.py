@@ -35,6 +35,7 @@ from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 # What a viewer reads stays above the band where players draw captions.
 SAFE_BOTTOM = -FRAME_HEIGHT / 2 + CAPTION_BAND * FRAME_HEIGHT + 0.04
+OUTPUT_ROOM = 1.5  # the output's heading and three printed lines, kept when code grows down
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.2, top=2.75)
 WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, while the code steps aside
@@ -60,9 +61,14 @@ class CodeGraphScene(LectureScene):
     def panels(
         self, code: tuple[str, ...], bottom: float = LEGEND_TOP, box: Box = CODE_BOX
     ) -> tuple[CodePanel, OutputPanel]:
-        """The code panel in `box` (it scrolls when the code is too long for it) and, under it
-        down to `bottom`, the panel where the prints appear."""
+        """The code panel in `box`, taller down to what the prints keep when the code needs it
+        (it scrolls when the code is still too long) and, under it down to `bottom`, the panel
+        where the prints appear."""
         panel = ScrollingCodePanel(code, self.theme, box)
+        hidden = panel.starts[-1] - panel.capacity
+        lowest = max(bottom + OUTPUT_ROOM, box.bottom - hidden * panel.pitch)
+        if hidden > 0 and lowest < box.bottom:
+            panel = ScrollingCodePanel(code, self.theme, Box(box.left, box.right, lowest, box.top))
         top = panel.background.get_bottom()[1] - 0.2
         return panel, OutputPanel(self.theme, Box(box.left + 0.1, box.right, bottom, top))
 

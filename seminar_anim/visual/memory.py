@@ -27,7 +27,8 @@ from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 CELL_WIDTH = 0.9
 CELL_HEIGHT = 0.6
 VALUE_SIZE = 26
-TAG_GAP = 0.08  # between the byte offsets, a view's marks under its cells, and its name
+TAG_GAP = 0.08  # between the byte offsets and a view's marks under its cells
+TAG_RISE = 0.22  # between a view's marks and the tag with its name, joined by lines
 
 
 class MemoryBlock(VGroup):
@@ -125,7 +126,7 @@ def _within(label: ValueLabel, width: float) -> ValueLabel:
 
 class StridedView(VGroup):
     """A tensor's window on a storage: an outline around each storage cell it reads and, under
-    the byte offsets, a mark under each of those cells with the view's name below them
+    the byte offsets, a mark under each of those cells, joined to a tag with the view's name
     (`named` False: the view's own grid, joined to the marks, names it)."""
 
     def __init__(self, view: ViewLayout, block: MemoryBlock, color: str, named: bool = True, **kwargs: Any) -> None:
@@ -142,21 +143,33 @@ class StridedView(VGroup):
         )
         self.add(self.outlines, self.marks)
         if named:
-            self.add(code_text(view.key, block.theme, SMALL_SIZE + 4, color).next_to(self.marks, DOWN, buff=TAG_GAP))
+            self.ties, self.tag = name_tag(view.name, self.marks, block.theme, color)
+            self.add(self.ties, self.tag)
 
     def appear(self) -> Animation:
         return FadeIn(self, scale=1.1)
+
+
+def name_tag(name: str, marks: VGroup, theme: Theme, color: str) -> VGroup:
+    """`name` in a box under `marks`, a line from each mark into the box: the name is tied to
+    every cell its tensor reads, as Python Tutor ties a name to its object."""
+    text = code_text(name, theme, SMALL_SIZE + 4, color)
+    box = SurroundingRectangle(text, color=color, buff=0.07, corner_radius=0.05, stroke_width=2)
+    tag = VGroup(box, text).next_to(marks, DOWN, buff=TAG_RISE)
+    top = box.get_top()
+    ties = VGroup(*(Line(mark.get_center(), top, color=color, stroke_width=1.5, stroke_opacity=0.8) for mark in marks))
+    return VGroup(ties, tag)
 
 
 def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
     """A view's live facts as a small table: storage_offset and stride, from the layout."""
     rows = VGroup(
         VGroup(
-            code_text(f"{view.key}.storage_offset()", theme, SMALL_SIZE + 2, theme.muted),
+            code_text(f"{view.name}.storage_offset()", theme, SMALL_SIZE + 2, theme.muted),
             ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2),
         VGroup(
-            code_text(f"{view.key}.stride()", theme, SMALL_SIZE + 2, theme.muted),
+            code_text(f"{view.name}.stride()", theme, SMALL_SIZE + 2, theme.muted),
             ValueLabel(view.stride_key, str(view.stride), theme.selection, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.2),
     )
