@@ -55,7 +55,9 @@ class ChainRuleScene(CodeGraphScene):
         self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
         self.hold(1)
 
-        self.step("local", "Each node knows only its own local derivative: 1/u for the log, 2x for the square.")
+        self.step(
+            "local", f"Each node knows only its own local derivative: one over u for the log, {two}x for the square."
+        )
         # Each rule is worked out at the value its node's input holds in the forward pass.
         inputs = {outer.key: view.nodes[inner.key].value, inner.key: view.nodes["x"].value}
         rules = {outer.key: ("1 \\/ u", "1 \\/"), inner.key: (f"{two} x", f"{two} dot")}

@@ -5,7 +5,7 @@ from manim import *
 from seminar_anim.model.basics import BasicsFacts, data_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
+from seminar_anim.visual.labels import ValueLabel, code_text, format_value, plain_text
 from seminar_anim.visual.tensor import TensorGrid, tensor_caption
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
@@ -54,7 +54,8 @@ class DataScene(CodeGraphScene):
         self.execute(code, output, audio, audio.marks["print_start"])
         self.hold(1)
 
-        self.step("text", "Text: mark which words of the vocabulary occur in the sentence, 1 or 0 each.")
+        marks = " or ".join(format_value(mark) for mark in sorted(set(facts["x"].values), reverse=True))
+        self.step("text", f"Text: mark which words of the vocabulary occur in the sentence, {marks} each.")
         code, output = self.swap_panels(code, output, text.code, wave)
         (said,) = facts.data["sentence"]
         sentence = ValueLabel(said.key, said.value, theme.text, LABEL_SIZE + 2)

@@ -41,7 +41,10 @@ class DtypesScene(CodeGraphScene):
             self.play(FadeIn(bar, shift=0.2 * RIGHT), run_time=0.6)
         self.hold(2)
 
-        self.step("type", "x.type(torch.uint8) makes a new tensor of 1-byte integers from the 8-byte doubles.")
+        narrow, wide = facts["x.type(torch.uint8)"].element_size, facts["x"].element_size
+        self.step(
+            "type", f"x.type(torch.uint8) makes a new tensor of {narrow}-byte integers from the {wide}-byte doubles."
+        )
         x = self.grid(facts["x"], "x", by_bytes=True)
         small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", by_bytes=True)
         board = self.row(x, self.symbol("arrow.r"), small, top=TOP - 0.3)

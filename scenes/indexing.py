@@ -47,7 +47,10 @@ class IndexingScene(CodeGraphScene):
         self.execute(code, output, line_listing, line_listing.marks["same"])
         self.hold(1)
 
-        self.step("2-d", "A 2-d tensor is stored row after row in one block: rows step by 3, columns by 1.")
+        rows, columns = facts.grid_stride
+        self.step(
+            "2-d", f"A 2-d tensor is stored row after row in one block: rows step by {rows}, columns by {columns}."
+        )
         grid_block = MemoryBlock(facts.grid, theme, "x.untyped_storage()", CELL)
         grid_block.move_to(block, aligned_edge=UP + LEFT)
         code2, output2 = self.swap_panels(code, output, grid_listing.code, block, self.current)

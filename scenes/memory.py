@@ -41,7 +41,13 @@ class MemoryScene(CodeGraphScene):
         self.execute(code, output, listing, marks["print_m"])
         self.hold(2)
 
-        self.step("tensor", "A float32 tensor is one contiguous block: 4 bytes per number, at offsets 0, 4, 8.")
+        tensor = facts.tensor
+        offsets = ", ".join(str(offset) for offset in tensor.offsets)
+        self.step(
+            "tensor",
+            f"A {tensor.dtype} tensor is one contiguous block: "
+            f"{tensor.element_size} bytes per number, at offsets {offsets}.",
+        )
         block = MemoryBlock(facts.tensor, theme, "t.untyped_storage()")
         block.move_to((BLOCK_LEFT, SAFE_BOTTOM + 1.4, 0), aligned_edge=DOWN + LEFT)
         self.play(code.highlight(marks["t"]), FadeIn(block))
@@ -56,7 +62,8 @@ class MemoryScene(CodeGraphScene):
         self.play(FadeIn(sizes))
         self.hold(2)
 
-        self.step("compare", "The list of three numbers takes far more bytes than the tensor's three floats.")
+        count = len(facts.flat.items)
+        self.step("compare", f"The list of {count} numbers takes far more bytes than the tensor's {count} floats.")
         total = VGroup(
             plain_text("list l and its objects:", theme.muted, SMALL_SIZE),
             ValueLabel(facts.flat.total_key, facts.flat.total, theme.text, LABEL_SIZE),

@@ -35,7 +35,10 @@ class OperationsScene(CodeGraphScene):
             self.play(code.highlight(creation.marks[mark]), FadeIn(grid, shift=0.2 * DOWN))
         self.hold(1)
 
-        self.step("transpose", "a.t() turns rows into columns: the 3 by 2 tensor becomes 2 by 3.")
+        rows, columns = facts["a"].shape
+        self.step(
+            "transpose", f"a.t() turns rows into columns: the {rows} by {columns} tensor becomes {columns} by {rows}."
+        )
         a_again, a_t = self.grid(facts["a"], "a"), self.grid(facts["a_t"], "a_t")
         turned = self.row(a_again, self.symbol('arrow.r quad "t()"'), a_t)
         self.play(code.highlight(creation.marks["a_t"]), FadeOut(board), FadeIn(turned[:2]))
@@ -72,7 +75,11 @@ class OperationsScene(CodeGraphScene):
         self.play(code2.highlight(math.marks["p"]), FadeIn(product))
         self.hold(2)
 
-        self.step("matmul", "torch.mm multiplies matrices: (3, 2) times (2, 3); the inner sizes must agree.")
+        self.step(
+            "matmul",
+            f"torch.mm multiplies matrices: {facts['a'].shape_text} times {facts['c.t()'].shape_text}; "
+            "the inner sizes must agree.",
+        )
         product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
         self.play(code2.highlight(math.marks["z"]), FadeOut(total), FadeOut(product), FadeIn(product_board))
         rule = VGroup(

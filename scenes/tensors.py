@@ -35,11 +35,12 @@ class TensorsScene(CodeGraphScene):
         self.hold(2)
 
         cards = {}
+        dims = {key: facts[key].dim for key in KINDS}
         for key, name, caption in (
-            ("s", "scalar", "A scalar is a single number: no index at all, so dim() is 0 and the shape is empty."),
-            ("v", "vector", "A vector is a row of numbers: one index, one dimension."),
-            ("m", "matrix", "A matrix has rows and columns: two indices, two dimensions."),
-            ("t", "tensor", "Stack matrices and you need a third index: an N-dimensional tensor."),
+            ("s", "scalar", f"A scalar is a single number: no index at all, so dim() is {dims['s']}, the shape empty."),
+            ("v", "vector", f"A vector is a row of numbers: {dims['v']} index, {dims['v']} dimension."),
+            ("m", "matrix", f"A matrix has rows and columns: {dims['m']} indices, {dims['m']} dimensions."),
+            ("t", "tensor", f"Stack matrices and you need one more index: {dims['t']} dimensions, and so on to N."),
         ):
             self.step(name, caption)
             cards[key] = self.card(facts[key])

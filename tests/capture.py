@@ -19,6 +19,7 @@ class SectionCapture:
 
     index: int
     name: str
+    caption: str  # the step's subtitle, as spoken
     frame: Any  # numpy array, height x width x channels
     texts: list[Any]  # DrawnText
     frame_width: float
@@ -44,6 +45,7 @@ def capture_sections(
             SectionCapture(
                 index=index,
                 name=name,
+                caption=scene.steps[index][1],
                 frame=scene.renderer.get_frame(),
                 texts=drawn_texts(list(scene.mobjects)),
                 frame_width=config.frame_width,

@@ -7,6 +7,7 @@ captures a scene is grouped by that scene, so each worker builds a given scene a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ def captured(scene: str, theme: str = "dark", expr: str | None = None, at: tuple
     return _cache[key]
 
 
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?")  # not the 32 of float32
+
+
 def clean_capture(scene: str, theme: str, steps: list[str] | None) -> Captured:
     """Capture a scene and check the structure tier at every step's end: the steps are the
     expected ones, no text overlaps or leaves the safe area, and every drawn value is the
@@ -66,7 +70,27 @@ def clean_capture(scene: str, theme: str, steps: list[str] | None) -> Captured:
             assert not text.key.startswith("address."), "absolute addresses are never drawn"
             assert text.key in manifest.values, f"{capture.name}: {text.key} is drawn but not in the manifest"
             assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
+        if steps is not None:  # a user's file: its steps say what its cells' titles say
+            assert typed_numbers(capture.caption, manifest) == [], f"{capture.name}: {capture.caption}"
     return manifest, captures
+
+
+def typed_numbers(sentence: str, manifest: Manifest) -> list[str]:
+    """The numbers in a subtitle that are neither one of the manifest's values (or a number in
+    one, as in a shape) nor part of code quoted from the lesson, as `x**2`: numbers typed by hand."""
+    from seminar_anim.visual.labels import format_value
+
+    computed = {number for value in manifest.values.values() for number in NUMBER.findall(format_value(value))}
+    computed |= {
+        str(int(value)) for value in manifest.values.values() if isinstance(value, float) and value.is_integer()
+    }
+    typed = []
+    for word in sentence.split():
+        quoted = word.rstrip(".,;:")
+        for number in NUMBER.findall(word):
+            if number not in computed and not (quoted != number and quoted in manifest.code):
+                typed.append(word)
+    return typed
 
 
 def values_json(scene: str) -> dict[str, Any]:

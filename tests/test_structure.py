@@ -163,6 +163,15 @@ def test_console_lines_break_between_words_never_inside_one(text: str, lines: li
     assert console_lines(text, 40) == lines
 
 
+def test_a_number_typed_into_a_subtitle_is_found() -> None:
+    from seminar_anim.model.manifest import Manifest
+    from tests.conftest import typed_numbers
+
+    manifest = Manifest("m", "2", "cpu", "float32", {"t.offset[1]": 4, "t.shape": "(3, 2)"}, code="y = x**2 + 7")
+    assert typed_numbers("offsets 4 and 8, shape 3 by 2; y = x**2 here.", manifest) == ["8,"]
+    assert typed_numbers("x**2 and 7 apples", manifest) == ["7"]
+
+
 @pytest.mark.parametrize(
     ("line", "rows"),
     [

@@ -111,6 +111,7 @@ class IndexingFacts:
     line: StorageLayout  # storage of the 1-d x
     grid: StorageLayout  # storage of the 2-d x
     grid_shape: tuple[int, ...]
+    grid_stride: tuple[int, ...]
     views: tuple[tuple[ViewLayout, ...], tuple[ViewLayout, ...]]  # each cell's selections, in code order
     lines: tuple[tuple[int, ...], tuple[int, ...]]  # the line, within its cell, of each selection
 
@@ -137,8 +138,10 @@ def indexing_lesson(device: torch.device | str = "cpu") -> IndexingFacts:
             views.append(view_layout(code, name, code, statement.tensors[name], layout, base.storage))
         selections.append(tuple(views))
         lines.append(tuple(statement.lines[0] - run.cells[cell].lines[0] for statement in marked))
-    shape = run.tensor("x", "x", 1).shape
-    return IndexingFacts(run, layouts[0], layouts[1], shape, (selections[0], selections[1]), (lines[0], lines[1]))
+    grid = run.tensor("x", "x", 1)
+    return IndexingFacts(
+        run, layouts[0], layouts[1], grid.shape, grid.stride, (selections[0], selections[1]), (lines[0], lines[1])
+    )
 
 
 def indexing_values(facts: IndexingFacts) -> dict[str, Value]:
