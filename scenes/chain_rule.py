@@ -28,6 +28,7 @@ class ChainRuleScene(CodeGraphScene):
         inner, outer = graph.ops
         code, output = self.panels(listing.code)
         two = number_text(float(facts.numbers["exponent"][0].value))
+        self.names = {inner.key: "u"}  # as the composition names it, in every derivative
 
         self.step("code", "A cascade of two operations is the composite function h = g(f(x)).")
         self.play(FadeIn(self.title("The chain rule:", "h = g(f(x))")), FadeIn(code, shift=0.2 * RIGHT))

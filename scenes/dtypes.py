@@ -6,13 +6,14 @@ from seminar_anim.model.basics import BasicsFacts, dtypes_lesson
 from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn, FadeOut
+from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.34  # width of one byte in the size bars
 BYTE_CELL, BYTE_WIDTH = 0.38, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
+BYTE_TICK, BYTE_GAP = 0.06, 0.02  # the height of a byte's box at a cell's foot, and the gap between boxes
 CELL = 0.72
 BYTE_BOX = 0.42  # one byte of an element drawn in memory
 MASK_WIDTH = 1.05  # wide enough for "False"
@@ -28,14 +29,16 @@ class DtypesScene(CodeGraphScene):
         theme = self.theme
         code, output = self.panels(sizes.code, bottom=SAFE_BOTTOM)
 
+        bars = self.size_bars(facts)
+
+        # The first frame already shows the table the loop will fill.
         self.step("code", "A tensor keeps its element type in dtype; every element has that type.")
-        self.play(FadeIn(self.title("Data types:", '"dtype"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Data types:", '"dtype"')), FadeIn(code, shift=0.2 * RIGHT), FadeIn(bars[0]))
         self.add(output)
         self.hold(2)
 
         self.step("sizes", "The dtype fixes how many bytes each element takes: one square per byte.")
-        bars = self.size_bars(facts)
-        self.play(code.highlight(sizes.marks["loop"]), FadeIn(bars[0]))
+        self.play(code.highlight(sizes.marks["loop"]))
         for bar in bars[1]:
             self.execute(code, output, sizes, sizes.marks["print_size"])
             self.play(FadeIn(bar, shift=0.2 * RIGHT), run_time=0.6)
@@ -54,7 +57,7 @@ class DtypesScene(CodeGraphScene):
                 for record, part in ((facts["x"], x), (facts["x.type(torch.uint8)"], small))
             )
         )
-        self.play(code.highlight(sizes.marks["x"]), FadeOut(bars), FadeIn(x))
+        self.swap_boards([bars], [x], code.highlight(sizes.marks["x"]))
         self.play(FadeIn(board[1]), TransformFromCopy(x.grid.values[0], small.grid.values[0]))
         self.play(
             TransformFromCopy(x.grid.values[1], small.grid.values[1]), FadeIn(small.grid.layers), FadeIn(small.label)
@@ -79,8 +82,9 @@ class DtypesScene(CodeGraphScene):
         memory = self.bytes_kept(facts, wrap, conversions.marks["w_bytes"], code2)
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
-        n = TensorGrid(facts["n"], theme, cell=CELL, width=MASK_WIDTH)
-        mask = TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL, width=MASK_WIDTH)
+        # n and its mask keep one width, each cell over the mask's cell for it; their bytes show at their feet.
+        n = self.byte_strips(TensorGrid(facts["n"], theme, cell=CELL, width=MASK_WIDTH))
+        mask = self.byte_strips(TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL, width=MASK_WIDTH))
         picked = TensorGrid(facts["n[mask]"], theme, cell=CELL, width=MASK_WIDTH)
         selected = picked.with_caption(theme, "n[mask]: a new tensor", "shape")
         picked_caption = selected.label
@@ -88,12 +92,7 @@ class DtypesScene(CodeGraphScene):
             n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
-        self.play(
-            code2.highlight(conversions.marks["n"]),
-            *(FadeOut(board) for board in boards),
-            FadeOut(memory),
-            FadeIn(column[0]),
-        )
+        self.swap_boards([*boards, memory], [column[0]], code2.highlight(conversions.marks["n"]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
         chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
@@ -182,7 +181,26 @@ class DtypesScene(CodeGraphScene):
     def grid(self, record: GridRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
         """A captioned grid; `by_bytes` makes each cell as wide as its element's bytes."""
         width = BYTE_CELL + BYTE_WIDTH * record.element_size if by_bytes else CELL
-        return TensorGrid(record, self.theme, cell=CELL, width=width).with_caption(self.theme, name, fact)
+        grid = TensorGrid(record, self.theme, cell=CELL, width=width)
+        if by_bytes:
+            self.byte_strips(grid)
+        return grid.with_caption(self.theme, name, fact)
+
+    def byte_strips(self, grid: TensorGrid) -> TensorGrid:
+        """Along the foot of each cell, one small box per byte of its element, BYTE_WIDTH each:
+        the boxes' lengths are to scale where a cell must be wider than its bytes for its digits."""
+        count = grid.record.element_size
+        for cell in grid.cells:
+            boxes = VGroup(
+                *(
+                    Rectangle(width=BYTE_WIDTH - BYTE_GAP, height=BYTE_TICK, stroke_width=0)
+                    .set_fill(self.theme.storage, opacity=0.7)
+                    .move_to((index * BYTE_WIDTH, 0.0, 0.0))
+                    for index in range(count)
+                )
+            )
+            grid.layers.add(boxes.move_to(cell).align_to(cell, DOWN).shift(BYTE_GAP * 2 * UP))
+        return grid
 
     def bytes_each(self, record: GridRecord, part: VGroup) -> VGroup:
         """`element_size() N` under a captioned grid, N live: the bytes of each element."""

@@ -1,6 +1,7 @@
 """indexing: the slides' 1-d and 2-d selections, each a window sliding over one storage block."""
 
 from collections.abc import Iterable
+from typing import cast
 
 from manim import *
 
@@ -15,6 +16,7 @@ from seminar_anim.visual.theme import SMALL_SIZE
 
 CELL = 0.75
 FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
+MATRIX_TOP = GRAPH_AREA.bottom + 0.9  # the 2-d tensor's grid, under the facts of its selections
 
 
 class IndexingScene(CodeGraphScene):
@@ -55,7 +57,16 @@ class IndexingScene(CodeGraphScene):
         grid_block.move_to(block, aligned_edge=UP + LEFT)
         code2, output2 = self.swap_panels(code, output, grid_listing.code, block, self.current)
         matrix = self.matrix(facts.grid_shape, grid_block)
-        self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block), FadeIn(matrix))
+        self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block))
+        # The 2-d x is built from its storage: each value flies from its cell to its row and column.
+        cells, name = matrix
+        self.play(*(Create(cast(VMobject, cell[0])) for cell in cells), FadeIn(name))
+        self.play(
+            AnimationGroup(
+                *(TransformFromCopy(grid_block.values[index], cell[1]) for index, cell in enumerate(cells)),
+                lag_ratio=0.2,
+            )
+        )
         self.hold(1)
 
         self.step("2-d-slices", "Rows, columns and blocks are windows too; a column steps over whole rows.")
@@ -82,7 +93,16 @@ class IndexingScene(CodeGraphScene):
                 parts.add(self.marked(view, matrix))
             self.play(code.highlight(line))
             if len(self.current):
-                self.play(ReplacementTransform(self.current, parts))
+                # The window's shapes move to the new selection; its words are new words, so they
+                # cross-fade rather than morph letter by letter.
+                shapes = _shapes(parts)
+                self.play(
+                    FadeOut(_words(self.current)),
+                    ReplacementTransform(_shapes(self.current), shapes),
+                    FadeIn(_words(parts)),
+                )
+                self.remove(shapes, self.current)
+                self.add(parts)
             else:
                 self.play(FadeIn(parts))
             self.current = parts
@@ -100,7 +120,7 @@ class IndexingScene(CodeGraphScene):
         name = code_text("x", self.theme, SMALL_SIZE + 6, self.theme.muted).next_to(cells, LEFT, buff=0.25)
         matrix = VGroup(cells, name)
         # Under the storage row and the facts, aligned with the storage it is laid out in.
-        return matrix.move_to((block.cells.get_left()[0] + 0.5, GRAPH_AREA.bottom + 1.6, 0), aligned_edge=UP + LEFT)
+        return matrix.move_to((block.cells.get_left()[0] + 0.5, MATRIX_TOP, 0), aligned_edge=UP + LEFT)
 
     def marked(self, view: ViewLayout, matrix: VGroup) -> VGroup:
         """The selection drawn on the matrix too: the cells whose storage elements it reads."""
@@ -110,3 +130,16 @@ class IndexingScene(CodeGraphScene):
                 for element in sorted(set(view.elements))
             )
         )
+
+
+def _words(group: VGroup) -> VGroup:
+    """The texts and numbers in `group`: a tag's name, the facts."""
+    return VGroup(*(part for part in group.get_family() if isinstance(part, Text | ValueLabel)))
+
+
+def _shapes(group: VGroup) -> VGroup:
+    """Everything in `group` drawn as lines and boxes: outlines, marks, ties, the tag's box."""
+    words = set(_words(group).get_family())
+    return VGroup(
+        *(part for part in group.get_family() if isinstance(part, VMobject) and part.points.size and part not in words)
+    )

@@ -53,9 +53,15 @@ class MemoryScene(CodeGraphScene):
         self.play(code.highlight(marks["t"]), FadeIn(block))
         sizes = VGroup(
             code_text("t.element_size()", theme, SMALL_SIZE, theme.muted),
-            ValueLabel(facts.tensor.element_size_key, facts.tensor.element_size, theme.storage, LABEL_SIZE),
+            ValueLabel(
+                facts.tensor.element_size_key,
+                facts.tensor.element_size,
+                theme.storage,
+                SMALL_SIZE,
+                font=theme.code_font,
+            ),
             code_text("t.nbytes", theme, SMALL_SIZE, theme.muted),
-            ValueLabel(facts.nbytes_key, facts.nbytes, theme.storage, LABEL_SIZE),
+            ValueLabel(facts.nbytes_key, facts.nbytes, theme.storage, SMALL_SIZE, font=theme.code_font),
         ).arrange(RIGHT, buff=0.2)
         sizes.next_to(block, DOWN, buff=0.3).align_to(block, LEFT)
         self.execute(code, output, listing, marks["print_t"])

@@ -12,6 +12,8 @@ from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
 TOP = GRAPH_AREA.top - 0.5
+QUICK = 0.5  # after the first row of a sweep, its moves take this share of the time
+QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
 
 
 class OperationsScene(CodeGraphScene):
@@ -23,16 +25,23 @@ class OperationsScene(CodeGraphScene):
         theme = self.theme
         code, output = self.panels(creation.code, bottom=SAFE_BOTTOM)
 
+        a, b, c = (self.grid(facts[key], key) for key in ("a", "b", "c"))
+        board = self.row(a, b, c, gap=0.8)
+
+        # The first frame already shows the empty cells the code will fill.
         self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
-        self.play(FadeIn(self.title("Tensor operations:", '"creation and math"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(
+            FadeIn(self.title("Tensor operations:", '"creation and math"')),
+            FadeIn(code, shift=0.2 * RIGHT),
+            *(FadeIn(grid.grid.layers) for grid in (a, b, c)),
+        )
         self.add(output)
         self.hold(2)
 
         self.step("create", "ones and zeros take a shape; zeros_like copies the shape and dtype of a.")
-        a, b, c = (self.grid(facts[key], key) for key in ("a", "b", "c"))
-        board = self.row(a, b, c, gap=0.8)
-        for mark, grid in zip(("a", "b", "c"), board, strict=True):
-            self.play(code.highlight(creation.marks[mark]), FadeIn(grid, shift=0.2 * DOWN))
+        for mark, grid in zip(("a", "b", "c"), (a, b, c), strict=True):
+            filled = VGroup(*grid.grid.values, grid.label)
+            self.play(code.highlight(creation.marks[mark]), FadeIn(filled, shift=0.2 * DOWN))
         self.hold(1)
 
         rows, columns = facts["a"].shape
@@ -41,7 +50,7 @@ class OperationsScene(CodeGraphScene):
         )
         a_again, a_t = self.grid(facts["a"], "a"), self.grid(facts["a_t"], "a_t")
         turned = self.row(a_again, self.symbol('arrow.r quad "t()"'), a_t)
-        self.play(code.highlight(creation.marks["a_t"]), FadeOut(board), FadeIn(turned[:2]))
+        self.swap_boards([board], [turned[:2]], code.highlight(creation.marks["a_t"]))
         self.play(TransformFromCopy(a_again.grid, a_t.grid), FadeIn(a_t.label))
         self.execute(code, output, creation, creation.marks["print_shape"])
         self.hold(1)
@@ -71,7 +80,7 @@ class OperationsScene(CodeGraphScene):
         self.step("element-wise", "a + c and a * c pair up elements in the same positions: shapes must match.")
         total = self.row(*self.equation(facts, "a", "+", "c", "s"), top=GRAPH_AREA.top)
         product = self.row(*self.equation(facts, "a", "ast", "c", "p"), top=TOP - 2.9)
-        self.play(code2.highlight(math.marks["s"]), FadeOut(board), FadeIn(total))
+        self.swap_boards([board], [total], code2.highlight(math.marks["s"]))
         self.play(code2.highlight(math.marks["p"]), FadeIn(product))
         self.hold(2)
 
@@ -81,7 +90,7 @@ class OperationsScene(CodeGraphScene):
             "the inner sizes must agree.",
         )
         product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
-        self.play(code2.highlight(math.marks["z"]), FadeOut(total), FadeOut(product), FadeIn(product_board))
+        self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         rule = VGroup(
             plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
             ValueLabel(facts["a"].shape_key, facts["a"].shape_text, theme.text, STRIP_SIZE),
@@ -104,13 +113,7 @@ class OperationsScene(CodeGraphScene):
             self.grid(facts["a"], "a"), self.symbol("+"), expanded, self.symbol("="), result, top=TOP - 1.1
         )
         added.next_to(stretched, UP, buff=0.3)
-        self.play(
-            code2.highlight(math.marks["broadcasting"]),
-            FadeOut(product_board),
-            FadeOut(rule),
-            FadeIn(board[:2]),
-            FadeIn(added),
-        )
+        self.swap_boards([product_board, rule], [board[:2], added], code2.highlight(math.marks["broadcasting"]))
         for index in range(facts["a"].shape[0]):
             self.play(TransformFromCopy(added.grid, stretched.row(index)), run_time=0.6)
         self.play(FadeIn(expanded.label), FadeIn(board[3]))
@@ -137,7 +140,7 @@ class OperationsScene(CodeGraphScene):
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
         left, right, result = (self.grid(facts[key], key) for key in ("x", "w", "m"))
         product = self.row(left, self.symbol("times"), right, self.symbol("="), result, top=TOP - 0.4)
-        self.play(code3.highlight(visible.marks["w"]), FadeOut(pointwise), FadeOut(squares), FadeIn(product[:4]))
+        self.swap_boards([pointwise, squares], [product[:4]], code3.highlight(visible.marks["w"]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)
         self.play(FadeOut(self.strip))
@@ -169,9 +172,9 @@ class OperationsScene(CodeGraphScene):
                         terms.append(self.number(grid.values[index], theme.text))
                 cell = result.values[row * columns + column]
                 terms += [self.symbol("="), self.number(cell, theme.forward)]
-                quick = 1.0 if row == 0 else 0.5  # the first row slowly; the others at a glance
+                quick = 1.0 if row == 0 else QUICK  # the first row slowly; the others at a glance
                 self.play(*([Create(across)] if column == 0 else []), Create(down), run_time=0.4 * quick)
-                self.show_strip(*terms, sources=sources)
+                self.show_strip(*terms, sources=sources, run_time=None if row == 0 else QUICK_STRIP_SECONDS)
                 self.play(TransformFromCopy(self.strip[-1], cell), FadeOut(down), run_time=0.6 * quick)
             self.play(FadeOut(across), run_time=0.3)
 

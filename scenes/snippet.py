@@ -28,6 +28,7 @@ COPY_CALL = re.compile(r"\.(to|cuda|cpu)\(")  # a call that copies a tensor to a
 BLOCK_PITCH = 1.7
 FOCUS_TOP = GRAPH_AREA.top - MAX_BLOCKS * BLOCK_PITCH - 0.1
 ROOM = GRAPH_AREA.width - 0.2  # the width a storage row or a tensor may take
+SIDE_GAP = 0.4  # between a tensor's grid and its facts beside it
 SNIPPET_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.6, CODE_BOX.top)
 
 
@@ -195,26 +196,46 @@ class SnippetScene(CodeGraphScene):
         facts = VGroup(
             VGroup(
                 code_text(name, theme, SMALL_SIZE + 6, theme.selection),
-                ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE + 5),
-                ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE + 5),
+                ValueLabel(grid.shape_key, grid.shape_text, theme.muted, SMALL_SIZE, font=theme.code_font),
+                ValueLabel(grid.dtype_key, grid.dtype, theme.muted, SMALL_SIZE, font=theme.code_font),
             ).arrange(RIGHT, buff=0.18)
         )
         if view is not None:
             facts.add(
                 VGroup(
-                    code_text("stride", theme, SMALL_SIZE + 2, theme.muted),
-                    ValueLabel(view.stride_key, str(view.stride), theme.selection, SMALL_SIZE + 5),
-                    code_text("offset", theme, SMALL_SIZE + 2, theme.muted),
-                    ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, SMALL_SIZE + 5),
+                    code_text("stride", theme, SMALL_SIZE, theme.muted),
+                    ValueLabel(view.stride_key, str(view.stride), theme.selection, SMALL_SIZE, font=theme.code_font),
+                    code_text("offset", theme, SMALL_SIZE, theme.muted),
+                    ValueLabel(
+                        view.storage_offset_key,
+                        view.storage_offset,
+                        theme.selection,
+                        SMALL_SIZE,
+                        font=theme.code_font,
+                    ),
                 ).arrange(RIGHT, buff=0.18)
             )
         room = ROOM - (STORAGE_LEFT - GRAPH_AREA.left)
-        facts.arrange(RIGHT, buff=0.3)
-        if facts.width > room:
-            facts.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        group = VGroup(*drawn, facts).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        if group.width > room:
-            group.scale_to_fit_width(room)
+        height = FOCUS_TOP - 0.2 - SAFE_BOTTOM
+        group = VGroup(*drawn, facts)
+        # The first layout that fits: facts on one line under the grid, in a column beside it
+        # (a tall grid leaves no room under it), in a column under it; else the one that needs
+        # the least shrinking, shrunk.
+        layouts = ((True, False), (False, True), (False, False))
+
+        def shrink(layout: tuple[bool, bool]) -> float:
+            across, beside = layout
+            facts.arrange(RIGHT, buff=0.3) if across else facts.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+            if beside and len(drawn):
+                group.arrange(RIGHT, buff=SIDE_GAP, aligned_edge=UP)
+            else:
+                group.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+            return min(1.0, room / group.width, height / group.height)
+
+        fitting = [layout for layout in layouts if shrink(layout) == 1.0]
+        scale = shrink(fitting[0] if fitting else max(layouts, key=shrink))
+        if scale < 1.0:
+            group.scale(scale)
         group.move_to((STORAGE_LEFT, FOCUS_TOP - 0.2, 0), aligned_edge=UP + LEFT)
         if view is not None and block is not None:
             first = drawn.submobjects[0] if drawn else None

@@ -8,7 +8,7 @@ from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STO
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, math_text
 from seminar_anim.visual.layout import Box
-from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView, view_facts
+from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, FACT_SIZE, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
@@ -17,7 +17,6 @@ HOP_ROOM = 0.6  # over the element indices, where the stride walk hops
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
 DIM = 0.25  # the opacity of the cells a walk has not read yet
-STRIP_CODE_SIZE = 24
 
 
 class StorageScene(CodeGraphScene):
@@ -45,7 +44,13 @@ class StorageScene(CodeGraphScene):
         self.step("storage", "a's numbers sit side by side in one storage; b = a[1] is a window on one of them.")
         size = self.fact_line(
             f"{facts.storage.key}.element_size()",
-            ValueLabel(facts.storage.element_size_key, facts.storage.element_size, theme.storage),
+            ValueLabel(
+                facts.storage.element_size_key,
+                facts.storage.element_size,
+                theme.storage,
+                FACT_SIZE,
+                font=theme.code_font,
+            ),
         )
         # The facts stand in a column right of where the views' grids will be.
         c_window = StridedView(views["c"], block, theme.selection)
@@ -61,7 +66,8 @@ class StorageScene(CodeGraphScene):
 
         self.step("view", f"c = a.reshape([2, 2]) reads the very same cells, two per row: stride {views['c'].stride}.")
         c_facts = view_facts(views["c"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
-        self.play(code.highlight(slide.marks["c"]), ReplacementTransform(window, c_window), FadeOut(b_facts))
+        self.play(code.highlight(slide.marks["c"]), FadeOut(window), FadeOut(b_facts))
+        self.play(c_window.appear())
         self.assemble(views["c"], grid, block)
         self.play(FadeIn(c_facts))
         # Each print points at what it prints: the one storage, the same start, c's strides.
@@ -102,13 +108,15 @@ class StorageScene(CodeGraphScene):
         self.step("contiguous", "t.contiguous() copies the values, in t's order, into a new storage.")
         copy = MemoryBlock(facts.copy, theme, "d.untyped_storage(): a new block")
         copy.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
-        # t's grid steps aside, right, for the new block to take the room under it.
+        # t's grid steps aside, right and over the new block's title, for the block to take the room under it.
+        aside = (GRAPH_AREA.right - 0.2 - t_grid.get_right()[0]) * RIGHT
+        aside += (copy.get_top()[1] + GRID_GAP - t_grid.get_bottom()[1]) * UP
         self.play(
             code2.highlight(transposed.marks["d"]),
             FadeOut(t_facts),
             FadeOut(size),
             FadeOut(self.strip),
-            t_grid.animate.shift((GRAPH_AREA.right - 0.2 - t_grid.get_right()[0]) * RIGHT),
+            t_grid.animate.shift(aside),
         )
         self.strip = VGroup()
         self.play(FadeIn(copy.without_values()))
@@ -118,7 +126,7 @@ class StorageScene(CodeGraphScene):
         self.hold(2)
 
     def fact_line(self, code: str, value: ValueLabel) -> VGroup:
-        return VGroup(code_text(code, self.theme, SMALL_SIZE, self.theme.muted), value).arrange(RIGHT, buff=0.2)
+        return VGroup(code_text(code, self.theme, FACT_SIZE, self.theme.muted), value).arrange(RIGHT, buff=0.2)
 
     def grid(self, view: ViewLayout, window: StridedView) -> VGroup:
         """The view as its shape shows it: rows and columns of the values it reads, under its window."""
@@ -175,7 +183,7 @@ class StorageScene(CodeGraphScene):
         for position, element in enumerate(view.elements):
             row, column = divmod(position, columns)
             arithmetic = VGroup(
-                code_text(f"{view.name}[{row}, {column}]:", theme, STRIP_CODE_SIZE),
+                math_text(f"{view.name}[{row}, {column}]:", theme.text, 30),
                 math_text(f"{row} dot", theme.text, 30),
                 ValueLabel(view.step_key(0), view.stride[0], theme.selection, 30),
                 math_text("+", theme.text, 30),
@@ -190,10 +198,12 @@ class StorageScene(CodeGraphScene):
             )
             self.play(
                 FadeOut(hops),
+                FadeOut(self.strip),
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),
                 block.values[element].animate.set_opacity(1),
             )
+            self.strip = VGroup()
             hops = self.hops(view, block, row, column)
             if len(hops):
                 self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0))

@@ -187,6 +187,22 @@ def test_a_comment_that_does_not_fit_starts_its_own_row(line: str, rows: list[st
     assert code_rows(line, 28, 26) == rows
 
 
+@pytest.mark.parametrize(
+    ("line", "rows"),
+    [
+        ("x = torch.arange(6.).reshape(3, 2) - 2", ["x = torch.arange(6.).", "reshape(3, 2) - 2"]),
+        (
+            "for dt in [torch.float32, torch.float64, torch.int8]:",
+            ["for dt in [torch.float32,", "torch.float64,", "torch.int8]:"],
+        ),
+    ],
+)
+def test_code_breaks_outside_the_fewest_brackets(line: str, rows: list[str]) -> None:
+    from seminar_anim.visual.code import code_rows
+
+    assert code_rows(line, 28, 26) == rows
+
+
 def test_a_scrolling_console_never_shows_the_tail_of_a_print_alone() -> None:
     from seminar_anim.visual.code import OutputPanel
     from seminar_anim.visual.layout import Box

@@ -15,10 +15,13 @@ from manim import (
     Animation,
     AnimationGroup,
     Dot,
+    Mobject,
     RoundedRectangle,
     Text,
+    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
+    smooth,
 )
 
 from seminar_anim.visual.fades import FadeIn, FadeOut
@@ -34,6 +37,8 @@ OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}\d])")
 NUMBER_GAP = 0.25
 WRAP_INDENT = 2  # cells a wrapped line's further rows sit in from its start
+LEAVE_BY = 0.1  # how early in a scroll (a share of it) what leaves the view is gone
+ENTER_FROM = 0.6  # and from where the rows coming into view fade in
 MIN_COLUMNS = 12  # a deeply indented line still wraps into rows this wide
 
 
@@ -149,16 +154,28 @@ class ScrollingCodePanel(CodePanel):
         while not self._in_view(index, top):
             top += 1
         shift = (self.starts[top] - self.starts[self.top]) * self.pitch
-        self.top = top
-        # One animation of the whole panel: animating its parts apart would pull them out of it.
-        return self.animate.scrolled(top, shift, index).build()
+        before, self.top = self.top, top
+        # Rows leaving would slide out over what is above the panel, and rows coming in would
+        # rise through what is under it: the first fade out as the scroll starts, the others
+        # fade in as it ends.
+        lines = range(len(self.rows))
+        leaving = [self.rows[line] for line in lines if self._in_view(line, before) and not self._in_view(line, top)]
+        entering = [self.rows[line] for line in lines if self._in_view(line, top) and not self._in_view(line, before)]
+        start_bar, end_bar = self.bar.copy(), self.lit(index).shift(shift * UP)
+        moved = [0.0]
 
-    def scrolled(self, top: int, shift: float, index: int) -> ScrollingCodePanel:
-        """The panel with its lines moved up by `shift`, line `top` on in view, line `index` lit."""
-        self.rows.shift(shift * UP)
-        self._show(top)
-        self.bar.become(self.lit(index))
-        return self
+        def scroll(_: Mobject, alpha: float) -> None:
+            done = smooth(alpha)
+            self.rows.shift((shift * done - moved[0]) * UP)
+            moved[0] = shift * done
+            for row in leaving:
+                row.set_opacity(max(0.0, 1 - done / LEAVE_BY))
+            for row in entering:
+                row.set_opacity(max(0.0, (done - ENTER_FROM) / (1 - ENTER_FROM)))
+            self.bar.interpolate(start_bar, end_bar, done)
+
+        # One animation of the whole panel: animating its parts apart would pull them out of it.
+        return UpdateFromAlphaFunc(self, scroll)
 
 
 class OutputPanel(VGroup):
@@ -238,8 +255,9 @@ class OutputPanel(VGroup):
         self.shown = staying
         moves = [item.animate.set_y(slot).build() for item, slot in zip(staying[:-1], slots, strict=False)]
         return AnimationGroup(
-            # Leaving lines fade where they are: shifted up, they would show through the heading.
-            *(FadeOut(item) for item in leaving),
+            # Leaving lines fade where they are (shifted up, they would show through the heading),
+            # and fast, before the lines moving up reach them.
+            *(FadeOut(item, run_time=LEAVE_BY) for item in leaving),
             *moves,
             FadeIn(line, shift=0.1 * UP),
         )
@@ -250,11 +268,11 @@ def code_rows(line: str, width: int, then: int) -> list[str]:
     trailing comment that does not fit beside the code goes on rows of its own, unless going
     on beside the code takes fewer rows: the code is not split to start a comment."""
     start = comment_start(line)
-    rows = console_lines(line, width, then)
+    rows = console_lines(line, width, then, code=True)
     if len(rows) == 1 or not start:
         return rows
     code, comment = line[:start].rstrip(), line[start:]
-    apart = console_lines(code, width, then) + console_lines(comment, then, then)
+    apart = console_lines(code, width, then, code=True) + console_lines(comment, then, then)
     return apart if len(apart) <= len(rows) else rows
 
 
@@ -269,12 +287,15 @@ def comment_start(line: str) -> int | None:
     return None
 
 
-def console_lines(text: str, width: int, then: int | None = None) -> list[str]:
+def console_lines(text: str, width: int, then: int | None = None, code: bool = False) -> list[str]:
     """`text` in lines of at most `width` characters (`then` for the lines after the first),
-    broken at spaces where they leave a line at least half full, else after punctuation (as
-    `torch.` / `int64`), inside a word only where it has none."""
+    broken at spaces where they leave a line at least a third full, else after punctuation (as
+    `torch.` / `int64`), inside a word only where it has none. `code`: first, at the break
+    outside the fewest brackets that leaves the line half full (`torch.arange(6.).` /
+    `reshape(3, 2)`, not `reshape(3,` / `2)`)."""
     lines: list[str] = []
     line: list[str] = []  # the tokens of the line being filled
+    depth = 0  # brackets open before the line being filled
 
     def room() -> int:
         return width if not lines or then is None else then
@@ -284,8 +305,11 @@ def console_lines(text: str, width: int, then: int | None = None) -> list[str]:
         if filled.strip() and len((filled + token).rstrip()) > room():
             spaces = [index for index, part in enumerate(line) if part.endswith(" ")]
             cut = len(line)
-            if spaces and len("".join(line[: spaces[-1] + 1]).rstrip()) * 2 >= room():
+            if code and (shallow := _shallowest(line, depth, room())):
+                cut = shallow
+            elif spaces and len("".join(line[: spaces[-1] + 1]).rstrip()) * 3 >= room():
                 cut = spaces[-1] + 1
+            depth += _depth("".join(line[:cut]))
             lines.append("".join(line[:cut]).rstrip())
             line = [*line[cut:], token]
             line[0] = line[0].lstrip()
@@ -298,3 +322,21 @@ def console_lines(text: str, width: int, then: int | None = None) -> list[str]:
     if "".join(line).strip() or not lines:
         lines.append("".join(line).rstrip())
     return lines
+
+
+def _depth(text: str) -> int:
+    """How many more brackets `text` opens than it closes."""
+    return sum(text.count(bracket) for bracket in "([{") - sum(text.count(bracket) for bracket in ")]}")
+
+
+def _shallowest(tokens: list[str], depth: int, room: int) -> int | None:
+    """Where to cut `tokens` (a line `depth` brackets deep at its start) so that the line is at
+    least half of `room` and as few brackets deep as can be: after a space if one is, the
+    latest such cut; None when no cut leaves the line half full."""
+    best: tuple[int, bool, int] | None = None  # (depth, not after a space, -cut)
+    for cut in range(1, len(tokens) + 1):
+        head = "".join(tokens[:cut])
+        if len(head.rstrip()) * 2 >= room:
+            candidate = (depth + _depth(head), not head.endswith(" "), -cut)
+            best = candidate if best is None or candidate < best else best
+    return None if best is None else -best[2]

@@ -56,6 +56,7 @@ class CodeGraphScene(LectureScene):
         super().setup()
         self.strip = VGroup()
         self.strip_area = GRAPH_AREA  # where the calculation line is centred, as wide as the graph
+        self.names: dict[str, str] = {}  # a letter the scene gives a node's value (u for x^2), by node key
         self._printed: dict[int, int] = {}  # prints shown so far, per listing
 
     def panels(
@@ -133,7 +134,9 @@ class CodeGraphScene(LectureScene):
         path = VMobject(color=self.theme.backward, stroke_width=2).set_points_as_corners(corners)
         return DashedVMobject(path, num_dashes=30)
 
-    def show_strip(self, *parts: VMobject, sources: dict[int, VMobject] | None = None) -> VGroup:
+    def show_strip(
+        self, *parts: VMobject, sources: dict[int, VMobject] | None = None, run_time: float | None = None
+    ) -> VGroup:
         """Replace the calculation line; parts listed in `sources` fly in from those mobjects."""
         row = VGroup(*parts).arrange(RIGHT, buff=0.18)
         area = self.strip_area
@@ -147,10 +150,21 @@ class CodeGraphScene(LectureScene):
         ]
         # The old line is gone before the new one arrives in its place: no two lines at once.
         self.play(
-            AnimationGroup(FadeOut(self.strip, run_time=0.4), AnimationGroup(*arrivals, lag_ratio=0.25), lag_ratio=1.0)
+            AnimationGroup(
+                FadeOut(self.strip, run_time=0.4),
+                AnimationGroup(*arrivals, lag_ratio=0.25),
+                lag_ratio=1.0,
+                run_time=run_time,
+            )
         )
         self.strip = row
         return row
+
+    def swap_boards(self, leaving: list[Mobject], arriving: list[Mobject], *alongside: Animation) -> None:
+        """What the last lines showed fades out before what the next ones show fades in, in its
+        place: never the one drawn over the other. `alongside` plays with the fade-out."""
+        self.play(*alongside, *(FadeOut(mobject) for mobject in leaving), run_time=0.5)
+        self.play(*(FadeIn(mobject) for mobject in arriving))
 
     def flow_forward(self, view: GraphView, key: str, *extra: Animation, run_time: float = 1.0) -> None:
         """The forward pass reaches node `key`: its inputs' values travel along their edges
@@ -209,9 +223,11 @@ class CodeGraphScene(LectureScene):
         return ValueLabel(label.key, label.value, color or self.theme.backward, STRIP_SIZE)
 
     def derivative(self, graph: TracedGraph, key: str, output: str) -> VMobject:
-        """∂output/∂(what the node holds): ∂f/∂x, ∂f/∂(w·x), or ∂f/∂f for the output itself."""
+        """∂output/∂(what the node holds): ∂f/∂x, ∂f/∂(w·x), ∂h/∂u where the scene names the
+        node u, or ∂f/∂f for the output itself."""
         node = graph.node(key)
         inner = output if key == graph.output else node.formula if node.kind == "leaf" else f"({node.formula})"
+        inner = self.names.get(key, inner)
         return self.symbol(f"(partial {output})/(partial {inner})")
 
     def seed(self, view: GraphView, output: str) -> None:

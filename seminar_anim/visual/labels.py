@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from manim import BackgroundRectangle, MathTypst, Text, VGroup
+from manim import BackgroundRectangle, MathTypst, Text, VGroup, VMobject
 
 from seminar_anim.visual.theme import LABEL_SIZE, Theme
 
@@ -42,14 +42,21 @@ class ValueLabel(VGroup):
         color: str,
         font_size: float = LABEL_SIZE,
         backdrop: str | None = None,
+        font: str | None = None,
         **kwargs: Any,
     ) -> None:
+        """`font`: drawn in this (monospace) font, as a print shows it beside the code that asked
+        for it, instead of typeset as a formula's number."""
         super().__init__(**kwargs)
         self.key = key
         self.value = value
         self.text = format_value(value)
-        source = f'"{self.text}"' if isinstance(value, str) else _typst_number(self.text)
-        number = MathTypst(source, font_size=font_size, color=color)
+        number: VMobject
+        if font is not None:
+            number = Text(self.text, font=font, font_size=font_size, color=color)
+        else:
+            source = f'"{self.text}"' if isinstance(value, str) else _typst_number(self.text)
+            number = MathTypst(source, font_size=font_size, color=color)
         if backdrop:
             # Lines that pass behind the number stop short of it, so it stays readable.
             self.add(BackgroundRectangle(number, color=backdrop, fill_opacity=0.9, buff=0.04))

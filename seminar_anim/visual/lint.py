@@ -72,7 +72,7 @@ def glyph_height(mobject: Mobject) -> float:
     """How tall a text's lowercase letters (a number's or formula's digits) are drawn, from its
     font size now, scaling included: its box says little, as "=" is flat and "(" tall."""
     if isinstance(mobject, ValueLabel):
-        mobject = next(part for part in mobject.submobjects if isinstance(part, MathTypst))
+        mobject = next(part for part in mobject.submobjects if isinstance(part, MathTypst | Text))
     if isinstance(mobject, Text):
         return float(mobject.font_size) * _letter_height(mobject.font)
     return float(getattr(mobject, "font_size", 0.0)) * _digit_height()

@@ -28,6 +28,7 @@ CELL_WIDTH = 0.9
 CELL_HEIGHT = 0.6
 VALUE_SIZE = 26
 TAG_GAP = 0.08  # between the byte offsets and a view's marks under its cells
+FACT_SIZE = SMALL_SIZE + 2  # a fact line: the call and its value, in the code's font
 TAG_RISE = 0.22  # between a view's marks and the tag with its name, joined by lines
 
 
@@ -162,15 +163,16 @@ def name_tag(name: str, marks: VGroup, theme: Theme, color: str) -> VGroup:
 
 
 def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
-    """A view's live facts as a small table: storage_offset and stride, from the layout."""
+    """A view's live facts as a small table: storage_offset and stride, from the layout, each
+    value in the code's font, as a print beside its call shows it."""
     rows = VGroup(
         VGroup(
-            code_text(f"{view.name}.storage_offset()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, LABEL_SIZE),
+            code_text(f"{view.name}.storage_offset()", theme, FACT_SIZE, theme.muted),
+            ValueLabel(view.storage_offset_key, view.storage_offset, theme.selection, FACT_SIZE, font=theme.code_font),
         ).arrange(RIGHT, buff=0.2),
         VGroup(
-            code_text(f"{view.name}.stride()", theme, SMALL_SIZE + 2, theme.muted),
-            ValueLabel(view.stride_key, str(view.stride), theme.selection, LABEL_SIZE),
+            code_text(f"{view.name}.stride()", theme, FACT_SIZE, theme.muted),
+            ValueLabel(view.stride_key, str(view.stride), theme.selection, FACT_SIZE, font=theme.code_font),
         ).arrange(RIGHT, buff=0.2),
     )
     return rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
