@@ -4,9 +4,13 @@ from manim import *
 
 from seminar_anim.model.memory import InplaceFacts, inplace_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn
-from seminar_anim.visual.labels import ValueLabel
-from seminar_anim.visual.memory import MemoryBlock, StridedView
+from seminar_anim.visual.fades import FadeIn, FadeOut
+from seminar_anim.visual.labels import ValueLabel, code_text
+from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView
+from seminar_anim.visual.theme import SMALL_SIZE
+
+GRID_COLUMN = 3  # a's grid starts under this storage cell, clear of v's tag
+GRID_GAP = 0.35  # between the storage's byte offsets and a's grid
 
 
 class InplaceScene(CodeGraphScene):
@@ -32,8 +36,20 @@ class InplaceScene(CodeGraphScene):
 
         self.step("view", "a is one block of memory; v = a[0] is a window on its first row.")
         self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
+        # a as its shape shows it, built from its storage: each value flies to its row and column.
+        cells, numbers, name = self.grid(facts.shape, block)
+        self.play(*(Create(cell) for cell in cells), FadeIn(name))
+        self.play(
+            AnimationGroup(
+                *(TransformFromCopy(block.values[index], number) for index, number in enumerate(numbers)),
+                lag_ratio=0.2,
+            )
+        )
         window = StridedView(facts.view, block, theme.selection)
-        self.play(code.highlight(marks["v"]), window.appear())
+        row = VGroup(
+            *(SurroundingRectangle(cells[index], color=theme.selection, buff=0.03) for index in facts.view.elements)
+        )
+        self.play(code.highlight(marks["v"]), window.appear(), Create(row))
         self.execute(code, output, listing, marks["print_v"])
         self.hold(1)
 
@@ -54,9 +70,33 @@ class InplaceScene(CodeGraphScene):
         self.play(
             *(ReplacementTransform(old, new) for old, new in zip(block.values, zeros, strict=True)), lag_ratio=0.1
         )
-        self.play(Indicate(window, color=theme.selection))
+        # a's grid reads those same cells: its numbers are the storage's new ones.
+        fresh = [
+            ValueLabel(zero.key, zero.value, theme.text, 26).move_to(old)
+            for zero, old in zip(zeros, numbers, strict=True)
+        ]
+        self.play(
+            *(FadeOut(old) for old in numbers),
+            *(TransformFromCopy(zero, new) for zero, new in zip(zeros, fresh, strict=True)),
+        )
+        self.play(Indicate(window, color=theme.selection), Indicate(row, color=theme.selection))
         self.hold(1)
         self.execute(code, output, listing, marks["print_v_after"])
         self.execute(code, output, listing, marks["print_b"])
         self.play(Indicate(other.cells, color=theme.storage))
         self.hold(2)
+
+    def grid(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:
+        """a's rows and columns, right of v's tag, under the storage they read."""
+        columns = shape[-1]
+        cells, numbers = VGroup(), VGroup()
+        for index, number in enumerate(block.values):
+            row, column = divmod(index, columns)
+            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=self.theme.storage, stroke_width=2)
+            cells.add(cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0)))
+            numbers.add(ValueLabel(number.key, number.value, self.theme.text, 26).move_to(cell))
+        name = code_text("a", self.theme, SMALL_SIZE + 6, self.theme.storage).next_to(cells, LEFT, buff=0.25)
+        grid = VGroup(cells, numbers, name)
+        return grid.move_to(
+            (block.cell(GRID_COLUMN).get_left()[0], block.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT
+        )

@@ -74,6 +74,9 @@ def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
     last = {text.key: text.text for text in captures[-1].texts if text.key}
     assert [last[f"a.zeroed.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
     assert [last[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
+    # a's grid reads the same storage as its block: after zero_() both show only the new values.
+    drawn = [text.key for text in captures[-1].texts if text.key and ".storage[" in text.key and text.key[0] == "a"]
+    assert sorted(drawn) == sorted([f"a.zeroed.storage[{i}]" for i in range(6)] * 2)
 
 
 def test_indexing_offsets_and_strides_match_pytorch() -> None:

@@ -69,6 +69,7 @@ class InplaceFacts:
 
     run: SnippetRun
     before: StorageLayout  # a's storage after torch.ones
+    shape: tuple[int, ...]  # a's
     after: StorageLayout  # the same storage after a.zero_()
     view: ViewLayout  # v = a[0]
     other: StorageLayout  # b = a + 1: a new block
@@ -89,6 +90,7 @@ def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
     return InplaceFacts(
         run=run,
         before=before,
+        shape=a_before.shape,
         after=storage_layout("a.zeroed", run.storage(a_after, "zero")),
         view=_view(run, "v", before, a_before.storage),
         other=storage_layout("b", run.storage(b)),
