@@ -35,7 +35,7 @@ class ChainRuleScene(CodeGraphScene):
         composition = VGroup(
             math_text(f"u = f(x) = x^{two}", theme.text, STRIP_SIZE),
             math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
-            math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE * 0.8),
+            math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE),
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         composition.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
         skeleton = view.skeleton()

@@ -14,6 +14,7 @@ PIXEL = 0.58
 SAMPLE_GAP = 0.36  # horizontal distance between two audio samples
 AMPLITUDE = 1.3  # height of a sample of value 1
 WORD_ROW = 0.48
+INDEX_GAP = 0.25  # between the vocabulary's indices and its longest word
 WEIGHT_WIDTH = 0.78
 WORDS_RIGHT = GRAPH_AREA.left + 1.6
 
@@ -134,7 +135,11 @@ class DataScene(CodeGraphScene):
             word = ValueLabel(text.key, text.value, theme.text, SMALL_SIZE + 4)
             word.move_to((0, -index * WORD_ROW, 0), aligned_edge=RIGHT)
             number = ValueLabel(position.key, position.value, theme.muted, SMALL_SIZE + 2)
-            rows.add(VGroup(word, number.move_to((-1.35, word.get_y(), 0), aligned_edge=RIGHT)))
+            rows.add(VGroup(word, number))
+        # The indices right-aligned in a column left of the longest word.
+        left = min(row[0].get_left()[0] for row in rows) - INDEX_GAP
+        for row in rows:
+            row[1].move_to((left, row[0].get_y(), 0), aligned_edge=RIGHT)
         return rows
 
     @staticmethod

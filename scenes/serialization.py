@@ -8,6 +8,7 @@ from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
+ENTRY_GAP = 0.05  # between the archive's entry rows
 LEFT_X = GRAPH_AREA.left + 0.2
 BAR_WIDTH = 4.6  # the width of the largest file's bar; every size is drawn to this scale
 BAR_HEIGHT = 0.42
@@ -130,8 +131,9 @@ class SerializationScene(CodeGraphScene):
                 )
             )
         width = max(row[0].width for row in rows)
+        pitch = max(row.height for row in rows) + ENTRY_GAP
         for number, row in enumerate(rows):
-            row[0].move_to((0, -number * 0.27, 0), aligned_edge=LEFT)
+            row[0].move_to((0, -number * pitch, 0), aligned_edge=LEFT)
             row[1].move_to((width + 0.9, row[0].get_y(), 0), aligned_edge=RIGHT)
         heading = plain_text("inside (zip entries, bytes)", theme.muted, SMALL_SIZE + 1)
         heading.next_to(rows, UP, buff=0.12).align_to(rows, LEFT)

@@ -191,9 +191,9 @@ class StorageScene(CodeGraphScene):
                 ValueLabel(view.step_key(1), view.stride[1], theme.selection, 30),
                 math_text("=", theme.text, 30),
                 ValueLabel(view.element_key(position), element, theme.selection, 30),
-                math_text('"element"' if element == 1 else '"elements"', theme.muted, 26),
+                math_text('"element"' if element == 1 else '"elements"', theme.muted, 30),
                 math_text("arrow", theme.muted, 30),
-                math_text('"value"', theme.muted, 26),
+                math_text('"value"', theme.muted, 30),
                 ValueLabel(view.value_key(position), view.values[position], theme.text, 30),
             )
             self.play(

@@ -121,6 +121,21 @@ def test_the_lint_measures_text_by_its_letters_not_its_box() -> None:
     assert layout_problems([tiny], 14.2, 8.0) == ["'tiny' is too small to read (5.5 px at 480p)"]
 
 
+def test_typeset_words_are_measured_by_their_letters() -> None:
+    from manim import MathTypst, Text
+
+    from seminar_anim.visual.labels import ValueLabel
+    from seminar_anim.visual.lint import glyph_height
+
+    # A typeset word's letters are smaller than its digits would be: the lint reads them as letters.
+    digits, words = MathTypst("0", font_size=24), MathTypst('"x"', font_size=24)
+    assert glyph_height(words) < glyph_height(digits) * 0.9
+    # A word a value holds (float32, cuda) is drawn in the prose font, where its letters read.
+    word = ValueLabel("t.dtype", "float32", "#ffffff", 24)
+    assert any(isinstance(part, Text) for part in word.submobjects)
+    assert isinstance(ValueLabel("t.shape", "(3, 2)", "#ffffff", 24).submobjects[0], MathTypst)
+
+
 LECTURES = {
     "autograd-basics": ["code", "leaf", "forward", "backward", "check"],
     "accumulation": ["code", "accumulate", "why", "zero", "fan-out"],

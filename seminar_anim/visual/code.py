@@ -331,12 +331,13 @@ def _depth(text: str) -> int:
 
 def _shallowest(tokens: list[str], depth: int, room: int) -> int | None:
     """Where to cut `tokens` (a line `depth` brackets deep at its start) so that the line is at
-    least half of `room` and as few brackets deep as can be: after a space if one is, the
-    latest such cut; None when no cut leaves the line half full."""
+    least half of `room` (a third, after a space) and as few brackets deep as can be: after a
+    space if one is, the latest such cut; None when no cut leaves the line so full."""
     best: tuple[int, bool, int] | None = None  # (depth, not after a space, -cut)
     for cut in range(1, len(tokens) + 1):
         head = "".join(tokens[:cut])
-        if len(head.rstrip()) * 2 >= room:
+        filled = len(head.rstrip())
+        if filled * 2 >= room or (head.endswith(" ") and filled * 3 >= room):
             candidate = (depth + _depth(head), not head.endswith(" "), -cut)
             best = candidate if best is None or candidate < best else best
     return None if best is None else -best[2]

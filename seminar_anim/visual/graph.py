@@ -284,7 +284,7 @@ class GraphView(VGroup):
 
     def travel(self, key: str) -> tuple[list[Animation], Animation]:
         """The forward pass into `key`, in two parts: its inputs' values travelling along the
-        edges into it, then those travellers turning into the value it computes, under it. A
+        edges to it, then those travellers turning into the value it computes, under it. A
         leaf has no travel: its value just appears."""
         view = self.nodes[key]
         incoming = self.edges_into(key)
@@ -297,7 +297,9 @@ class GraphView(VGroup):
             source = self.nodes[edge.edge.source].value
             traveller = source.copy()
             travellers.add(traveller)
-            path = _path_of(source.get_center(), edge.arrow, view.value.get_center())
+            # Each stops where its edge enters the node, apart from the others: never one on
+            # another under the node, reading as a value it does not hold.
+            path = _path_of(source.get_center(), edge.arrow, edge.arrow.points[-1])
             moves.append(MoveAlongPath(traveller, path))
             moves.append(
                 ShowPassingFlash(edge.arrow.copy().set_color(self.theme.forward).set_stroke(width=6), time_width=0.6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from manim import BackgroundRectangle, MathTypst, Text, VGroup, VMobject
@@ -52,6 +53,8 @@ class ValueLabel(VGroup):
         self.value = value
         self.text = format_value(value)
         number: VMobject
+        if font is None and isinstance(value, str) and WORD.search(self.text):
+            font = WORD_FONT  # a word (float32, cuda, True): typeset, its letters would be too small
         if font is not None:
             number = Text(self.text, font=font, font_size=font_size, color=color)
         else:
@@ -61,6 +64,10 @@ class ValueLabel(VGroup):
             # Lines that pass behind the number stop short of it, so it stays readable.
             self.add(BackgroundRectangle(number, color=backdrop, fill_opacity=0.9, buff=0.04))
         self.add(number)
+
+
+WORD = re.compile("[a-z]")
+WORD_FONT = "DejaVu Sans"  # prose's font
 
 
 def math_text(typst: str, color: str, font_size: float = LABEL_SIZE) -> MathTypst:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,6 +11,8 @@ from manim import MathTypst, Mobject, Text
 
 from seminar_anim.visual.labels import ValueLabel
 
+LOWERCASE = re.compile("[a-z]")
+QUOTED_WORD = re.compile('"[^"]*[a-z][^"]*"')  # a Typst string with lowercase letters: words
 SAFE_MARGIN = 0.05  # the outer 5% of the frame on each side stays empty
 FRAME_HEIGHT = 8.0  # Manim units, at every quality
 CAPTION_BAND = 0.12  # players draw captions over the lowest 12% of the frame...
@@ -71,17 +74,26 @@ def _record(mobject: Mobject) -> DrawnText:
 def glyph_height(mobject: Mobject) -> float:
     """How tall a text's lowercase letters (a number's or formula's digits) are drawn, from its
     font size now, scaling included: its box says little, as "=" is flat and "(" tall."""
+    words = False  # typeset words (float32, True) are as small as their x-height, not their digits
     if isinstance(mobject, ValueLabel):
+        words = isinstance(mobject.value, str) and LOWERCASE.search(mobject.value) is not None
         mobject = next(part for part in mobject.submobjects if isinstance(part, MathTypst | Text))
     if isinstance(mobject, Text):
         return float(mobject.font_size) * _letter_height(mobject.font)
-    return float(getattr(mobject, "font_size", 0.0)) * _digit_height()
+    words = words or QUOTED_WORD.search(str(getattr(mobject, "typst_code", ""))) is not None
+    return float(getattr(mobject, "font_size", 0.0)) * (_typeset_letter_height() if words else _digit_height())
 
 
 @cache
 def _letter_height(font: str) -> float:
     """The height of an "x" in `font` at font size 1, in Manim units."""
     return float(Text("x", font=font, font_size=100).height) / 100
+
+
+@cache
+def _typeset_letter_height() -> float:
+    """The height of a typeset text "x" at font size 1, in Manim units."""
+    return float(MathTypst('"x"', font_size=100).height) / 100
 
 
 @cache

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from seminar_anim.model.layouts import GridRecord
     from seminar_anim.model.records import Element
 
+CAPTION_OVERHANG = 1.4  # how far a caption may reach past its grid before it takes two lines
 CELL = 0.55
 DEPTH_SHIFT = (0.28, 0.22)  # how far each matrix further back sits, right and up
 
@@ -97,7 +98,10 @@ class TensorGrid(VGroup):
 
     def with_caption(self, theme: Theme, text: str, fact: str = "shape") -> CaptionedGrid:
         """The grid with its caption below, as one group."""
-        label = self.caption(theme, text, fact).next_to(self, DOWN, buff=0.15)
+        label = self.caption(theme, text, fact)
+        if label.width > self.width + CAPTION_OVERHANG:  # a long name: its fact goes under it
+            label.arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        label.next_to(self, DOWN, buff=0.15)
         return CaptionedGrid(self, label.align_to(self, LEFT))
 
     def row(self, index: int) -> VGroup:
@@ -159,7 +163,7 @@ def tensor_caption(record: GridRecord, theme: Theme, text: str, fact: str = "sha
     parts = VGroup(code_text(text, theme, size, theme.text))
     if fact:
         value = record.shape_text if fact == "shape" else record.dtype
-        parts.add(ValueLabel(record.fact_key(fact), value, theme.muted, size + 2))
+        parts.add(ValueLabel(record.fact_key(fact), value, theme.muted, size))
     return parts.arrange(RIGHT, buff=0.15)
 
 
