@@ -60,13 +60,8 @@ class IndexingScene(CodeGraphScene):
         self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block))
         # The 2-d x is built from its storage: each value flies from its cell to its row and column.
         cells, name = matrix
-        self.play(*(Create(cast(VMobject, cell[0])) for cell in cells), FadeIn(name))
-        self.play(
-            AnimationGroup(
-                *(TransformFromCopy(grid_block.values[index], cell[1]) for index, cell in enumerate(cells)),
-                lag_ratio=0.2,
-            )
-        )
+        boxes = [cast(VMobject, cell[0]) for cell in cells]
+        self.build_grid(boxes, [cell[1] for cell in cells], name, list(grid_block.values))
         self.hold(1)
 
         self.step("2-d-slices", "Rows, columns and blocks are windows too; a column steps over whole rows.")

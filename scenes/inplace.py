@@ -38,13 +38,7 @@ class InplaceScene(CodeGraphScene):
         self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         # a as its shape shows it, built from its storage: each value flies to its row and column.
         cells, numbers, name = self.grid(facts.shape, block)
-        self.play(*(Create(cell) for cell in cells), FadeIn(name))
-        self.play(
-            AnimationGroup(
-                *(TransformFromCopy(block.values[index], number) for index, number in enumerate(numbers)),
-                lag_ratio=0.2,
-            )
-        )
+        self.build_grid(list(cells), list(numbers), name, list(block.values))
         window = StridedView(facts.view, block, theme.selection)
         row = VGroup(
             *(SurroundingRectangle(cells[index], color=theme.selection, buff=0.03) for index in facts.view.elements)

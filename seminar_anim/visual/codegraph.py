@@ -160,6 +160,17 @@ class CodeGraphScene(LectureScene):
         self.strip = row
         return row
 
+    def build_grid(self, cells: list[VMobject], numbers: list[Mobject], name: Mobject, sources: list[Mobject]) -> None:
+        """A tensor's grid built from its storage: its cells are drawn, then each number flies
+        from its source (the storage cell it reads) to its place."""
+        self.play(*(Create(cell) for cell in cells), FadeIn(name))
+        self.play(
+            AnimationGroup(
+                *(TransformFromCopy(source, number) for source, number in zip(sources, numbers, strict=True)),
+                lag_ratio=0.2,
+            )
+        )
+
     def swap_boards(self, leaving: list[Mobject], arriving: list[Mobject], *alongside: Animation) -> None:
         """What the last lines showed fades out before what the next ones show fades in, in its
         place: never the one drawn over the other. `alongside` plays with the fade-out."""
