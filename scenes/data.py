@@ -29,7 +29,7 @@ class DataScene(CodeGraphScene):
         code, output = self.panels(image.code, bottom=SAFE_BOTTOM)
 
         self.step("inputs", "How can machines deal with such different inputs? Each becomes a tensor of numbers.")
-        self.play(FadeIn(self.title("Representing data:", '"all inputs become numbers"')), FadeIn(code))
+        self.play(FadeIn(self.title("Representing data: all inputs become numbers")), FadeIn(code))
         self.add(output)
         self.hold(2)
 

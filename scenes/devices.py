@@ -30,7 +30,7 @@ class DevicesScene(CodeGraphScene):
         code, output = self.panels(listing.code, bottom=STRIP_Y + 0.3)
 
         self.step("code", "Every tensor has a device: where its data sits. Moving it to another device copies it.")
-        self.play(FadeIn(self.title("Moving tensors to the GPU", "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Moving tensors to the GPU")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         memories = self.memories(facts)
         banner = self.banner(facts)
@@ -92,7 +92,7 @@ class DevicesScene(CodeGraphScene):
         """CPU memory left, GPU memory right, the bus between them."""
         theme = self.theme
         regions = VGroup()
-        for x, color, name in ((CPU_X, theme.cpu, "CPU memory (RAM)"), (GPU_X, theme.gpu, "GPU memory")):
+        for x, color, name in ((CPU_X, theme.cpu, "CPU memory"), (GPU_X, theme.gpu, "GPU memory")):
             box = RoundedRectangle(
                 corner_radius=0.15, width=REGION_WIDTH, height=REGION_TOP - REGION_BOTTOM, color=color, stroke_width=3
             )

@@ -31,9 +31,15 @@ class DtypesScene(CodeGraphScene):
 
         bars = self.size_bars(facts)
 
-        # The first frame already shows the table the loop will fill.
+        # The first frame already shows the table the loop will fill: its heading and the
+        # dtypes the loop walks, as the code lists them.
         self.step("code", "A tensor keeps its element type in dtype; every element has that type.")
-        self.play(FadeIn(self.title("Data types:", '"dtype"')), FadeIn(code, shift=0.2 * RIGHT), FadeIn(bars[0]))
+        self.play(
+            FadeIn(self.title("Data types:", code="dtype")),
+            FadeIn(code, shift=0.2 * RIGHT),
+            FadeIn(bars[0]),
+            *(FadeIn(row[0]) for row in bars[1]),
+        )
         self.add(output)
         self.hold(2)
 
@@ -41,7 +47,7 @@ class DtypesScene(CodeGraphScene):
         self.play(code.highlight(sizes.marks["loop"]))
         for bar in bars[1]:
             self.execute(code, output, sizes, sizes.marks["print_size"])
-            self.play(FadeIn(bar, shift=0.2 * RIGHT), run_time=0.6)
+            self.play(FadeIn(bar[1:], shift=0.2 * RIGHT), run_time=0.6)
         self.hold(2)
 
         narrow, wide = facts["x.type(torch.uint8)"].element_size, facts["x"].element_size

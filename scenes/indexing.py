@@ -33,7 +33,7 @@ class IndexingScene(CodeGraphScene):
         code, output = self.panels(line_listing.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "Indexing a tensor does not copy its numbers: it makes a view on the same storage.")
-        self.play(FadeIn(self.title("Indexing makes views:", '"offset + strides"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Indexing makes views: offset + strides")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL)
         block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)

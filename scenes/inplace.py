@@ -27,7 +27,7 @@ class InplaceScene(CodeGraphScene):
 
         self.step("code", "Methods whose name ends in an underscore change a tensor in place.")
         self.play(
-            FadeIn(self.title("In-place operations:", '"a.zero_()"')),
+            FadeIn(self.title("In-place operations:", code="a.zero_()")),
             FadeIn(code, shift=0.2 * RIGHT),
             FadeIn(block.without_values()),
         )

@@ -24,7 +24,7 @@ class MemoryScene(CodeGraphScene):
         code, output = self.panels(listing.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "A Python list and a tensor can hold the same numbers, stored very differently.")
-        self.play(FadeIn(self.title("Lists vs tensors in memory", "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Lists vs tensors in memory")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         self.hold(2)
 

@@ -6,9 +6,9 @@ from seminar_anim.model.basics import BasicsFacts, operations_lesson
 from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, plain_text
+from seminar_anim.visual.labels import ValueLabel, math_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
-from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
+from seminar_anim.visual.theme import STRIP_SIZE
 
 CELL = 0.6
 TOP = GRAPH_AREA.top - 0.5
@@ -31,7 +31,7 @@ class OperationsScene(CodeGraphScene):
         # The first frame already shows the empty cells the code will fill.
         self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
         self.play(
-            FadeIn(self.title("Tensor operations:", '"creation and math"')),
+            FadeIn(self.title("Tensor operations: creation and math")),
             FadeIn(code, shift=0.2 * RIGHT),
             *(FadeIn(grid.grid.layers) for grid in (a, b, c)),
         )
@@ -92,7 +92,7 @@ class OperationsScene(CodeGraphScene):
         product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
         self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         rule = VGroup(
-            plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
+            math_text('"shapes:"', theme.muted, STRIP_SIZE),
             ValueLabel(facts["a"].shape_key, facts["a"].shape_text, theme.text, STRIP_SIZE),
             self.symbol("times"),
             ValueLabel(facts["c.t()"].shape_key, facts["c.t()"].shape_text, theme.text, STRIP_SIZE),

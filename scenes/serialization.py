@@ -26,7 +26,7 @@ class SerializationScene(CodeGraphScene):
         scale = BAR_WIDTH / max(saved.size for saved in facts.files.values())
 
         self.step("code", "torch.save writes a tensor to a file; torch.load reads it back.")
-        self.play(FadeIn(self.title("Serializing tensors", "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Serializing tensors")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         self.hold(2)
 

@@ -47,7 +47,7 @@ class SnippetScene(CodeGraphScene):
         self.focused = ""
 
         self.step("code", f"{facts.name}: the code, run step by step by PyTorch.")
-        self.play(FadeIn(self.title(facts.path.rsplit("/", 1)[-1], "")), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title(facts.path.rsplit("/", 1)[-1])), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         if facts.gpu_mode:
             banner = VGroup(

@@ -34,7 +34,7 @@ class StorageScene(CodeGraphScene):
 
         self.step("code", "The slide's code: one tensor, then two more tensors made from it.")
         self.play(
-            FadeIn(self.title("Tensor storage:", '"one block, many views"')),
+            FadeIn(self.title("Tensor storage: one block, many views")),
             FadeIn(code, shift=0.2 * RIGHT),
             FadeIn(block.without_values()),
         )
@@ -68,7 +68,8 @@ class StorageScene(CodeGraphScene):
         c_facts = view_facts(views["c"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
         self.play(code.highlight(slide.marks["c"]), FadeOut(window), FadeOut(b_facts))
         self.play(c_window.appear())
-        self.assemble(views["c"], grid, block)
+        cells, numbers, name = grid
+        self.build_grid(list(cells), list(numbers), name, [block.values[element] for element in views["c"].elements])
         self.play(FadeIn(c_facts))
         # Each print points at what it prints: the one storage, the same start, c's strides.
         self.execute(code, output, slide, slide.marks["print_a"])
@@ -141,20 +142,6 @@ class StorageScene(CodeGraphScene):
         name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
         grid = VGroup(cells, numbers, name)
         return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
-
-    def assemble(self, view: ViewLayout, grid: VGroup, block: MemoryBlock) -> None:
-        """The view's grid is built from the storage's own cells: each value flies to its place."""
-        cells, numbers, name = grid
-        self.play(Create(cells), FadeIn(name))
-        self.play(
-            AnimationGroup(
-                *(
-                    TransformFromCopy(block.values[element], numbers[position])
-                    for position, element in enumerate(view.elements)
-                ),
-                lag_ratio=0.3,
-            )
-        )
 
     def transpose(self, before: ViewLayout, grid: VGroup, after: ViewLayout, t_grid: VGroup) -> None:
         """Each value keeps its identity and swaps along an arc to its place in the transpose."""

@@ -30,7 +30,7 @@ class TensorsScene(CodeGraphScene):
         code, output = self.panels(listing.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "A tensor extends a vector to any number of dimensions: a multi-dimensional array.")
-        self.play(FadeIn(self.title("Tensors:", '"multi-dimensional arrays"')), FadeIn(code, shift=0.2 * RIGHT))
+        self.play(FadeIn(self.title("Tensors: multi-dimensional arrays")), FadeIn(code, shift=0.2 * RIGHT))
         self.add(output)
         self.hold(2)
 

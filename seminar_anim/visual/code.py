@@ -133,6 +133,7 @@ class ScrollingCodePanel(CodePanel):
         total = self.starts[-1]
         self.capacity = max(1, min(total, int((box.height - self._height(0)) / self.pitch)))
         self.top = 0  # the first line in view
+        self.heads = statement_heads(lines)  # the lines a scroll may bring to the top
         if self.capacity < total:
             self.background.stretch_to_fit_height(self._height(self.capacity))
             self.background.move_to((self.background.get_x(), box.top - self.background.height / 2, 0.0))
@@ -150,9 +151,12 @@ class ScrollingCodePanel(CodePanel):
             return super().highlight(index)
         # Scroll so the line sits a third of the way down the window (or as far as the end allows).
         wanted = max(0, min(self.starts[index] - self.capacity // 3, self.starts[-1] - self.capacity))
-        top = max(line for line in range(index + 1) if self.starts[line] <= wanted)
+        # The top line starts a statement (never the second line of a two-line call), unless
+        # only a line inside one lets the highlighted line show.
+        top = max(line for line in range(index + 1) if self.starts[line] <= wanted and line in self.heads)
         while not self._in_view(index, top):
-            top += 1
+            later = [line for line in self.heads if top < line <= index]
+            top = min(later) if later else top + 1
         shift = (self.starts[top] - self.starts[self.top]) * self.pitch
         before, self.top = self.top, top
         # Rows leaving would slide out over what is above the panel, and rows coming in would
@@ -209,18 +213,26 @@ class OutputPanel(VGroup):
         return console_lines(text, self.columns)
 
     def lines_of(self, text: str) -> list[tuple[str, bool]]:
-        """What a print shows, line by line, each with whether it goes on the line before (a
-        wrapped line). The lines of a print scroll by as a terminal's do, but one line that
-        wraps to more rows than the box holds shows its start, the part that says what it is
-        (an error's type and message), and ends in "…"."""
-        shown: list[tuple[str, bool]] = []
+        """What a print shows, row by row, each with whether it goes on the row before (every
+        row of a print but its first: a print scrolls out whole, never leaving its tail at the
+        top). One line that wraps to more rows than the box holds shows its start, the part that
+        says what it is (an error's type and message), ending in "…"; a print of more lines than
+        the box holds shows its first lines, a "…" row and its last line (a storage's values,
+        then what it is)."""
+        lines: list[list[str]] = []
         for line in text.split("\n"):
             pieces = self.wrap(line)
             if len(pieces) > self.capacity:
                 pieces = pieces[: self.capacity]
                 pieces[-1] = pieces[-1][: self.columns - 1] + "…"
-            shown += [(piece, index > 0) for index, piece in enumerate(pieces)]
-        return shown
+            lines.append(pieces)
+        rows = [piece for pieces in lines for piece in pieces]
+        if len(rows) > self.capacity == 1:
+            rows = [rows[0][: self.columns - 1] + "…"]
+        elif len(rows) > self.capacity:
+            tail = lines[-1] if len(lines[-1]) <= self.capacity - 2 else []
+            rows = [*rows[: self.capacity - 1 - len(tail)], "…", *tail]
+        return [(row, index > 0) for index, row in enumerate(rows)]
 
     def print_line(self, text: str, color: str | None = None, continued: bool = False) -> Animation:
         """Add a printed line below the previous ones, scrolling when the box is full;
@@ -261,6 +273,23 @@ class OutputPanel(VGroup):
             *moves,
             FadeIn(line, shift=0.1 * UP),
         )
+
+
+def statement_heads(lines: tuple[str, ...]) -> set[int]:
+    """The lines (0-based) that start a statement: not those that go on inside a bracket or
+    after a backslash. Code that does not tokenize counts every line as a start."""
+    heads, depth = {0}, 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            elif token.type == tokenize.NEWLINE or (token.type == tokenize.NL and depth == 0):
+                heads.add(token.end[0])  # 1-based: the row the next line is on, 0-based
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return set(range(len(lines)))
+    return {line for line in heads if line < len(lines)}
 
 
 def code_rows(line: str, width: int, then: int) -> list[str]:

@@ -10,9 +10,11 @@ from manim import (
     UP,
     Animation,
     AnimationGroup,
+    Brace,
     Create,
     DashedVMobject,
     Dot,
+    GrowFromCenter,
     Indicate,
     Mobject,
     SurroundingRectangle,
@@ -200,6 +202,7 @@ class CodeGraphScene(LectureScene):
         root = view.nodes[graph.output].grad
         parts: list[VMobject] = [self.derivative(graph, graph.focus, output), self.symbol("=")]
         sources: dict[int, VMobject] = {}
+        upstreams: list[tuple[int, int, ValueLabel]] = []  # parts first..last make the gradient given
         factors = sum(len(path.edges) for path in graph.paths)
         for number, path in enumerate(graph.paths):
             if number:
@@ -208,8 +211,12 @@ class CodeGraphScene(LectureScene):
                 parts.append(ValueLabel(graph.path_key(number), path.product, self.theme.local, STRIP_SIZE))
                 continue
             sources[len(parts)] = root
+            first = len(parts)
             parts.append(self.number(root))
             for index in path.edges:
+                if index == path.edges[-1] and len(path.edges) > 1:
+                    # All but the last factor make the gradient arriving at the last edge.
+                    upstreams.append((first, len(parts) - 1, view.nodes[graph.edges[index].target].grad))
                 parts.append(self.symbol("dot"))
                 sources[len(parts)] = view.edges[index].local
                 parts.append(self.number(view.edges[index].local, self.theme.local))
@@ -224,7 +231,14 @@ class CodeGraphScene(LectureScene):
             *(edge.local.animate.set_opacity(UNLIT) for edge in others if edge.local in view.submobjects),
             *(Indicate(view.edges[index].local, color=self.theme.local) for index in sorted(lit)),
         )
-        self.show_strip(*parts, sources=sources)
+        row = self.show_strip(*parts, sources=sources)
+        # The backward step wrote this gradient as the upstream gradient times the last local
+        # derivative: a brace shows which factors made that upstream gradient.
+        for first, last, upstream in upstreams:
+            brace = Brace(VGroup(*row[first : last + 1]), UP, buff=0.05, color=self.theme.backward)
+            given = self.number(upstream).next_to(brace, UP, buff=0.05)
+            self.play(GrowFromCenter(brace), TransformFromCopy(upstream, given))
+            self.strip.add(brace, given)
 
     def symbol(self, typst: str) -> VMobject:
         return math_text(typst, self.theme.text, STRIP_SIZE)

@@ -11,7 +11,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 
 from seminar_anim.visual.captions import caption_cues
 from seminar_anim.visual.encoding import LectureFileWriter
-from seminar_anim.visual.labels import math_text, plain_text
+from seminar_anim.visual.labels import code_text, math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
 
 StepHook = Callable[[Scene, int, str], None]
@@ -42,11 +42,14 @@ class LectureScene(Scene):
         assert isinstance(camera, Camera), "seminar-anim renders with the Cairo renderer"
         camera.background_color = ManimColor(self.theme.background)
 
-    def title(self, text: str, formula: str = "") -> VGroup:
-        """The scene's title across the top: words, then an optional Typst formula."""
+    def title(self, text: str, formula: str = "", code: str = "") -> VGroup:
+        """The scene's title across the top: words, then an optional Typst formula or code (in
+        the code's font, as the panel shows it)."""
         heading = VGroup(plain_text(text, self.theme.text, TITLE_SIZE))
         if formula:
             heading.add(math_text(formula, self.theme.text, TITLE_SIZE))
+        if code:
+            heading.add(code_text(code, self.theme, TITLE_SIZE))
         heading.arrange(RIGHT, buff=0.3)
         if heading.width > TITLE_WIDTH:  # a long --expr: the whole formula stays in the frame
             heading.scale_to_fit_width(TITLE_WIDTH)
