@@ -5,7 +5,7 @@ from manim import *
 from seminar_anim.model.autograd import AutogradLesson, exercise_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import code_text
+from seminar_anim.visual.labels import code_text, format_value
 from seminar_anim.visual.theme import STRIP_SIZE
 
 
@@ -45,6 +45,7 @@ class AutogradScene(CodeGraphScene):
         for node in graph.ops:
             self.play(view.show_node(node.key))
             self.flow_forward(view, node.key)
+        self.say(f"f comes out as {format_value(graph.node(graph.output).value)}.")
         self.play(FadeIn(view.label_node(graph.output, "f")), FadeOut(skeleton))
         self.hold(2)
 
@@ -57,11 +58,14 @@ class AutogradScene(CodeGraphScene):
 
         self.step("backward", "Going back, each edge multiplies the incoming gradient by its local derivative.")
         self.backward_pass(view, "f")
+        gets = [f"{leaf.key} gets {format_value(leaf.grad)}" for leaf in graph.leaves]
+        self.say(f"So {', '.join(gets[:-1])} and {gets[-1]}." if len(gets) > 1 else f"So {gets[0]}.")
         self.hold(1)
 
         paths = "the path" if len(graph.paths) == 1 else "each path, summed over the paths"
         self.step("chain-rule", f"The chain rule: df/d{graph.focus} multiplies the local derivatives along {paths}.")
         self.chain_rule_line(view, "f")
+        self.say(f"Multiplied out, that is {format_value(graph.node(graph.focus).grad)}, as the backward pass found.")
         self.hold(2)
 
         self.step("check", f"print({graph.focus}.grad) shows the very number the graph computed.")

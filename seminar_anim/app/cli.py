@@ -207,6 +207,14 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+_narration_option = click.option(
+    "--narration",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of your own recordings, named as `seminar-anim script NAME` lists them (wav, flac, mp3, "
+    "ogg or m4a), spoken in place of the voice; a sentence without its file is spoken by the voice, with a note.",
+)
+
+
 def _out_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--out",
@@ -266,15 +274,24 @@ def _report(outcomes: list[Outcome], started: float, paths: list[Path] | None = 
     help="Also write a poster PNG per step (the last frame of its clip, RGBA when transparent) "
     "and slides.json listing each step's clip, poster and duration.",
 )
+@click.option(
+    "--voice",
+    is_flag=True,
+    help="Narrate: each step's sentences spoken by the offline voice, the steps paced by the speech, "
+    "in the video's sound and its subtitles. Off by default: a lecturer presenting live speaks over the clips.",
+)
+@_narration_option
 @_output_options
 @_lesson_options
-@_out_option("OUT/NAME/QUALITY_THEME/")
+@_out_option("OUT/NAME/QUALITY_THEME/ (narrated: QUALITY_THEME_voice/)")
 def render_command(
     names: tuple[str, ...],
     quality: str,
     format_: str,
     transparent: bool,
     slides: bool,
+    voice: bool,
+    narration: Path | None,
     theme: str,
     jobs: int,
     force: bool,
@@ -298,13 +315,38 @@ def render_command(
     lesson = LessonOptions(device=device, expr=expr, at=at)
     with _user_errors():
         options = RenderOptions(
-            quality=quality, format=format_, transparent=transparent, theme=theme, out=_out_folder(out)
+            quality=quality,
+            format=format_,
+            transparent=transparent,
+            theme=theme,
+            out=_out_folder(out),
+            voice=voice,
+            narration=narration,
         )
         specs = _specs(names, lesson)
         lesson = _settled(lesson)
         render_jobs = [RenderJob(spec, lesson, options, slides=slides, force=force) for spec in specs]
         outcomes = run_renders(render_jobs, jobs, _progress)
     _report(outcomes, started)
+
+
+@main.command("script")
+@click.argument("name")
+@_lesson_options
+def script_command(name: str, device: str, expr: str | None, at: tuple[str, ...]) -> None:
+    """Print the narration of scene NAME (or your .py file), one sentence a line, each after
+    the file name its recording must have in a --narration folder.
+
+    Record each line, save it under its name (any of wav, flac, mp3, ogg, m4a), then render
+    with --narration FOLDER: a step lasts as long as its recordings take.
+    """
+    from seminar_anim.output.render import narration_script
+
+    lesson = LessonOptions(device=device, expr=expr, at=at)
+    with _user_errors():
+        (spec,) = _specs((name,), lesson)
+        for file_name, sentence in narration_script(spec, _settled(lesson)):
+            click.echo(f"{file_name}\t{sentence}")
 
 
 @main.command("course")
@@ -314,9 +356,25 @@ def render_command(
 @click.option(
     "--title", default=COURSE_TITLE, show_default=True, help="The course title, on the title card and thumbnail."
 )
-@_out_option("OUT/course/QUALITY_THEME/, and each scene in OUT/NAME/QUALITY_THEME/")
+@click.option(
+    "--voice/--no-voice",
+    default=True,
+    show_default=True,
+    help="Narrate the course with the offline voice, the steps paced by the speech; --no-voice: silent.",
+)
+@_narration_option
+@_out_option("OUT/course/QUALITY_THEME/, and each scene in OUT/NAME/QUALITY_THEME[_voice]/")
 def course_command(
-    names: tuple[str, ...], quality: str, theme: str, jobs: int, force: bool, device: str, title: str, out: str
+    names: tuple[str, ...],
+    quality: str,
+    theme: str,
+    jobs: int,
+    force: bool,
+    device: str,
+    title: str,
+    voice: bool,
+    narration: Path | None,
+    out: str,
 ) -> None:
     """Render every scene (or NAMES: scenes and .py files) and join them, in order, into one course video.
 
@@ -330,7 +388,7 @@ def course_command(
     started = time.monotonic()
     lesson = LessonOptions(device=device)
     with _user_errors():
-        options = RenderOptions(quality=quality, theme=theme, out=_out_folder(out))
+        options = RenderOptions(quality=quality, theme=theme, out=_out_folder(out), voice=voice, narration=narration)
         specs = _specs(names, lesson) if names else list(SCENES)
         lesson = _settled(lesson)
         result = build_course(specs, lesson, options, _progress, title=title, workers=jobs, force=force)

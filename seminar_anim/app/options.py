@@ -50,3 +50,9 @@ class RenderOptions:
     transparent: bool = False
     theme: str = "dark"
     out: Path = Path("media")
+    voice: bool = False  # narrate with the offline voice, the steps paced by it
+    narration: Path | None = None  # the lecturer's recordings, in place of the voice where they exist
+
+    @property
+    def narrated(self) -> bool:
+        return self.voice or self.narration is not None

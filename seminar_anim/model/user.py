@@ -22,6 +22,7 @@ MAX_SECONDS = 10.0  # a snippet still running after this is stopped: a lesson ru
 MAX_LINES = 200  # the code panel scrolls, but a lecture clip is not a whole program
 MAX_STEPS = 40  # about 1.5 s of reading each: a clip of a few minutes at most
 MAX_BYTES = 100_000
+MADE_NAMED = 2  # tensors a step's narration names: more would outlast the step
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,27 @@ class SnippetStep:
     @property
     def error(self) -> str | None:
         return self.statements[-1].error
+
+    def narration(self, before: StatementRecord | None) -> str:
+        """What the step says: its cell's title (or its first line), then a sentence made from
+        what it did, from the run's own records: the tensors it made, its backward pass, its error."""
+        said = [self.title if self.title.endswith((".", "!", "?")) else f"{self.title}."]
+        if self.error is not None:
+            return " ".join([*said, f"It stops with {self.error.split(':')[0]}."])
+        known = {} if before is None else before.tensors
+        made = [record for name, record in self.after.tensors.items() if known.get(name) != record]
+        for record in made[:MADE_NAMED]:
+            shared = [name for name, other in known.items() if other.storage == record.storage and name != record.name]
+            if shared:
+                said.append(f"{record.name} shares the storage of {shared[0]}.")
+            else:
+                shape = " by ".join(str(size) for size in record.shape)
+                kind = f"{shape} {record.dtype}" if shape else record.dtype
+                said.append(f"{record.name} is a {kind} tensor on {record.device}.")
+        if self.graph is not None:
+            leaves = ", ".join(f"{node.key}.grad" for node in self.graph.leaves)
+            said.append(f"backward() fills {leaves}.")
+        return " ".join(said)
 
 
 @dataclass(frozen=True)

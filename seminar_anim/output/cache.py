@@ -34,10 +34,21 @@ def render_key(spec: SceneSpec, lesson: LessonOptions, options: RenderOptions, m
         "manifest": drawn_inputs(manifest),
         "lesson": [lesson.device, lesson.expr, list(lesson.at)],
         "options": [options.quality, options.format, options.transparent, options.theme],
+        "narration": narration_inputs(options, spec.name),
         "encoder": encoder_options(options.format, options.transparent),
         "tools": tool_versions(),
     }
     return digest(inputs)
+
+
+def narration_inputs(options: RenderOptions, stem: str) -> list[str]:
+    """For a narrated render, the voice and the lecturer's recordings of this scene, by content.
+    The narration's text is the scenes' code and the manifest's values, already in the key."""
+    if not options.narrated:
+        return []
+    from seminar_anim.output.voice import recordings_digest, voice_id
+
+    return [voice_id(), recordings_digest(options.narration, stem)]
 
 
 def drawn_inputs(manifest: Manifest) -> dict[str, object]:

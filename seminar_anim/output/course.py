@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from seminar_anim import __version__
 from seminar_anim.app.catalogue import SceneSpec
@@ -16,7 +20,8 @@ from seminar_anim.output.cache import damage, digest, outputs_of, package_digest
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
 from seminar_anim.output.staging import staging_folder, sweep
-from seminar_anim.output.video import FASTSTART
+from seminar_anim.output.video import FASTSTART, mux_interleaved, packet_span
+from seminar_anim.output.voice import encoded_track, loudness, normalised, read_track
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
@@ -73,7 +78,10 @@ def build_course(
     The title card opens the first chapter, so every chapter is one scene. Everything is
     staged in a hidden folder and swapped in whole, like a render.
     """
-    options = RenderOptions(quality=options.quality, theme=options.theme, out=options.out)  # MP4, opaque
+    # MP4, opaque; narrated unless --no-voice.
+    options = RenderOptions(
+        quality=options.quality, theme=options.theme, out=options.out, voice=options.voice, narration=options.narration
+    )
     outcomes = run_renders([RenderJob(spec, lesson, options, force=force) for spec in specs], workers, say)
     if any(outcome.error is not None for outcome in outcomes):
         return CourseResult(outcomes, [])
@@ -87,7 +95,7 @@ def build_course(
             "package": package_digest(),
             "parts": [[spec.name, stored_key(plan.folder)] for spec, plan in zip(specs, plans, strict=True)],
             "title": title,
-            "options": [options.quality, options.theme],
+            "options": [options.quality, options.theme, options.narrated],
             "min_chapter": min_chapter,
         }
     )
@@ -117,7 +125,13 @@ def build_course(
         chapters = chapter_marks(titles, offsets[1:], offsets[-1] + clips[-1].length)
         check_chapters(chapters, clips[0].time_base, min_chapter)
         say(f"course: joining {len(clips)} parts")
-        join(clips, built / "course.mp4", chapters, title)
+        track = None
+        if options.narrated:
+            # The parts' sound, each cut or padded to its video's length, joined and encoded once:
+            # no encoder delay or padding between chapters, so no gap and no click.
+            track = normalised(np.concatenate([read_track(clip.path, float(clip.seconds)) for clip in clips]))
+            say(f"course: narration at {loudness(track):.1f} LUFS")
+        join(clips, built / "course.mp4", chapters, title, track)
         (built / "chapters.txt").write_text(youtube_chapters(chapters, clips[0].time_base), encoding="utf-8")
         (built / "course.srt").write_text(shifted_subtitles(subtitles, clips, offsets), encoding="utf-8")
         pick = next((plan for spec, plan in zip(specs, plans, strict=True) if spec.name == THUMBNAIL_SCENE), plans[-1])
@@ -157,15 +171,8 @@ def measure(video: Path) -> Clip:
             str(stream.time_base),
             bytes(codec.extradata or b""),
         )
-        starts, ends = [], []
-        for packet in container.demux(stream):
-            if packet.pts is None or packet.dts is None:
-                continue
-            starts.append(packet.pts)
-            ends.append(packet.pts + (packet.duration or 0))
-    if not starts:
-        raise RuntimeError(f"{video} holds no video")
-    return Clip(video, signature, Fraction(stream.time_base), min(starts), max(ends) - min(starts))
+        start, length = packet_span(container.demux(stream))
+    return Clip(video, signature, Fraction(stream.time_base), start, length)
 
 
 def check_joinable(clips: list[Clip]) -> None:
@@ -204,8 +211,9 @@ def check_chapters(chapters: list[Chapter], time_base: Fraction, min_chapter: fl
             )
 
 
-def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str) -> None:
-    """Copy every part's packets into one MP4, shifted to its offset, with the chapters embedded.
+def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str, track: Any = None) -> None:
+    """Copy every part's packets into one MP4, shifted to its offset, with the chapters embedded,
+    and `track` (the joined parts' sound) as its sound.
 
     MP4 keeps chapters twice: a QuickTime chapter track and a Nero `chpl` box (FFmpeg's
     muxer writes both), in milliseconds.
@@ -228,19 +236,25 @@ def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str) -
                 for number, chapter in enumerate(chapters, start=1)
             ]
         )
-        offset = 0
-        for clip in clips:
-            with av.open(str(clip.path)) as source:
-                video = source.streams.video[0]
-                shift = offset - clip.start
-                for packet in source.demux(video):
-                    if packet.pts is None or packet.dts is None:
-                        continue  # the demuxer's flushing packet
-                    packet.pts += shift
-                    packet.dts += shift
-                    packet.stream = stream
-                    output.mux(packet)
-            offset += clip.length
+        sound = [] if track is None else encoded_track(output, "aac", track)
+        mux_interleaved(output, sound, _shifted_packets(clips), lambda _packet: stream)
+
+
+def _shifted_packets(clips: list[Clip]) -> Iterator[Any]:
+    """Every part's video packets in order, each part shifted to start where the last ended."""
+    import av
+
+    offset = 0
+    for clip in clips:
+        with av.open(str(clip.path)) as source:
+            shift = offset - clip.start
+            for packet in source.demux(source.streams.video[0]):
+                if packet.pts is None or packet.dts is None:
+                    continue  # the demuxer's flushing packet
+                packet.pts += shift
+                packet.dts += shift
+                yield packet
+        offset += clip.length
 
 
 def youtube_chapters(chapters: list[Chapter], time_base: Fraction) -> str:

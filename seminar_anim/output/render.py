@@ -20,7 +20,8 @@ from seminar_anim.output.cache import KEY_FILE, damage, key_record, render_key, 
 from seminar_anim.output.records import RenderRecord, SectionEntry
 from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
 from seminar_anim.output.staging import staging_folder, sweep
-from seminar_anim.output.video import encoder_options, finish_video
+from seminar_anim.output.video import encoder_options, finish_video, video_seconds
+from seminar_anim.output.voice import RATE, Narrator, Speech, audio_codec, mix, normalised
 
 Progress = Callable[[str], None]
 TYPST_CACHE = Path(tempfile.gettempdir()) / "seminar-anim-typst"
@@ -57,6 +58,9 @@ def plan_render(spec: SceneSpec, options: RenderOptions) -> RenderPlan:
     # One folder per kind of output, so a PNG poster never replaces the MP4 beside it.
     tag = f"{quality.tag}_{options.theme}" + ("_transparent" if options.transparent else "")
     tag += "" if extension == "mp4" else f"_{extension}"
+    tag += "_voice" if options.narrated else ""  # a narrated render never replaces the silent one
+    if options.narrated and extension in ("gif", "png"):
+        note = f"a {extension.upper()} has no sound: the narration only paces the steps and their subtitles"
     return RenderPlan(
         folder=options.out / spec.name / tag, stem=spec.name, extension=extension, note=note, title=spec.chapter
     )
@@ -171,7 +175,10 @@ def render_scene(
     started = time.monotonic()
     record = key_record(key, spec, options)
     scene_class = spec.load_scene()
-    written = render_facts(scene_class, facts, plan, options, say, manifest=manifest, record=record, slides=slides)
+    narrator = Narrator(plan.stem, options.narration, say) if options.narrated else None
+    written = render_facts(
+        scene_class, facts, plan, options, say, manifest=manifest, record=record, slides=slides, narrator=narrator
+    )
     say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
     return Rendered(written)
 
@@ -209,8 +216,10 @@ def render_facts(
     manifest: Manifest | None = None,
     record: RenderRecord | None = None,
     slides: bool = False,
+    narrator: Narrator | None = None,
 ) -> list[Path]:
-    """Render `scene_class` on `facts` into plan.folder, swapped in only once every file is complete."""
+    """Render `scene_class` on `facts` into plan.folder, swapped in only once every file is
+    complete; with a `narrator`, its speech paces the steps and is the files' sound."""
     started = time.monotonic()
 
     def on_step_end(_scene: Any, index: int, name: str) -> None:
@@ -220,10 +229,14 @@ def render_facts(
     with staging_folder(plan.folder.parent, f".{plan.stem}-") as staging:
         media = staging / "manim"
         with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
-            scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end)
+            scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end, narrator=narrator)
             scene.render()
         built = staging / "out"
-        _collect(media, plan, built, options.theme)
+        spoken = None if narrator is None else [(line.start, line.speech) for line in scene.spoken]
+        if spoken:
+            speech = sum(speech.seconds for _, speech in spoken)
+            say(f"narration: {len(spoken)} sentences, {speech:.1f} s of speech in {scene.time:.1f} s")
+        _collect(media, plan, built, options.theme, spoken)
         if manifest is not None:
             (built / f"{plan.stem}.manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         if slides:
@@ -231,6 +244,21 @@ def render_facts(
         if record is not None:
             (built / KEY_FILE).write_text(with_outputs(record, built), encoding="utf-8")
         return publish(built, plan.folder, staging)
+
+
+def narration_script(spec: SceneSpec, lesson: LessonOptions) -> list[tuple[str, str]]:
+    """Every sentence the scene narrates, in order, with the file name its recording must have:
+    the scene is built without drawing (its animations skipped) to collect them."""
+    facts, _ = spec.compute(lesson)
+    scene_class = spec.load_scene()
+    with (
+        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
+        manim_settings(manim_config(RenderOptions(), Path(media), "none", spec.name)),
+    ):
+        scene = scene_class(facts=facts, skip_animations=True)
+        scene.render()
+    narrator = Narrator(spec.name)
+    return [(f"{narrator.file_name(line.step, line.number)}.wav", line.text) for line in scene.spoken]
 
 
 def _add_slides(plan: RenderPlan) -> list[Path]:
@@ -252,15 +280,21 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
-    """Gather Manim's outputs into `built` under their final names."""
+def _collect(
+    media: Path, plan: RenderPlan, built: Path, theme: str, spoken: list[tuple[float, Speech]] | None = None
+) -> None:
+    """Gather Manim's outputs into `built` under their final names; `spoken`, each sentence
+    with its start, is mixed into the videos' sound (the whole scene's, and each clip's part)."""
     built.mkdir()
     primary = _find_one(media, f"{plan.stem}.{plan.manim_extension}")
     title = plan.title or plan.stem
+    track = None
+    if spoken is not None and audio_codec(f".{plan.extension}") is not None:
+        track = normalised(mix(spoken, video_seconds(primary)))
     if plan.extension == "gif":
         _mp4_to_gif(primary, built / f"{plan.stem}.gif", theme)
     else:
-        finish_video(primary, built / primary.name, title)
+        finish_video(primary, built / primary.name, title, track)
     for subtitle in media.rglob(f"{plan.stem}.srt"):
         shutil.move(subtitle, built / subtitle.name)
     index_files = list(media.rglob(f"sections/{plan.stem}.json"))
@@ -269,11 +303,15 @@ def _collect(media: Path, plan: RenderPlan, built: Path, theme: str) -> None:
     sections = built / "sections"
     sections.mkdir()
     entries = SectionEntry.read_all(index_files[0])
+    start = 0.0  # where the clip starts in the scene's video, for its part of the sound
     for number, entry in enumerate(entries, start=1):
         source = index_files[0].parent / entry.video
         # Named after the scene too: clips of several scenes gathered in one folder never collide.
         target = f"{plan.stem}-{number:02d}-{entry.name}{source.suffix}"
-        finish_video(source, sections / target, f"{title}: step {number}, {entry.name}")
+        seconds = video_seconds(source)
+        part = None if track is None else track[round(start * RATE) : round((start + seconds) * RATE)]
+        start += seconds
+        finish_video(source, sections / target, f"{title}: step {number}, {entry.name}", part)
         entries[number - 1] = replace(entry, video=target)
     SectionEntry.write_all(sections / SECTIONS_INDEX, entries)
 

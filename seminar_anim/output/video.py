@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 # Chosen by measurement (scripts/bench.py --encoders, docs/benchmarks.md#encoders): x264's
 # fastest preset with the three tools that matter for lecture frames, which mostly hold still:
@@ -42,10 +44,13 @@ def encoder_options(extension: str, transparent: bool) -> dict[str, str]:
     return {}
 
 
-def finish_video(source: Path, target: Path, title: str) -> None:
+def finish_video(source: Path, target: Path, title: str, track: Any = None) -> None:
     """Copy `source`'s packets into `target` with its `title` tag, and for MP4 and MOV the index
-    first; nothing is re-encoded. `source` is removed."""
+    first; no video is re-encoded. `track` (mono samples, seminar_anim.output.voice.RATE) is
+    encoded as its sound (AAC, Opus in WebM). `source` is removed."""
     import av
+
+    from seminar_anim.output.voice import audio_codec, encoded_track
 
     options = FASTSTART if target.suffix in (".mp4", ".mov") else {}
     with av.open(str(source)) as inputs, av.open(str(target), "w", options=options) as output:
@@ -55,9 +60,50 @@ def finish_video(source: Path, target: Path, title: str) -> None:
             streams[stream.index] = output.add_stream_from_template(stream)
             # Stream tags carry meaning: WebM's alpha_mode=1 says the VP9 has an alpha channel.
             streams[stream.index].metadata.update(stream.metadata)
-        for packet in inputs.demux():
-            if packet.dts is None:
-                continue  # the demuxer's flushing packet
-            packet.stream = streams[packet.stream.index]
-            output.mux(packet)
+        codec = audio_codec(target.suffix)
+        sound = encoded_track(output, codec, track) if track is not None and codec is not None else []
+        mux_interleaved(output, sound, inputs.demux(), lambda packet: streams[packet.stream.index])
     os.remove(source)
+
+
+def mux_interleaved(output: Any, sound: list[Any], packets: Iterable[Any], stream_of: Callable[[Any], Any]) -> None:
+    """Mux the copied `packets` (each into `stream_of(packet)`), with the encoded `sound`
+    packets between them in time order: a player streaming the file reads both as it goes."""
+    waiting = iter(sound)
+    next_sound = next(waiting, None)
+    for packet in packets:
+        if packet.dts is None:
+            continue  # the demuxer's flushing packet
+        at = packet.dts * packet.time_base
+        while next_sound is not None and next_sound.dts * next_sound.time_base <= at:
+            output.mux(next_sound)
+            next_sound = next(waiting, None)
+        packet.stream = stream_of(packet)
+        output.mux(packet)
+    while next_sound is not None:
+        output.mux(next_sound)
+        next_sound = next(waiting, None)
+
+
+def video_seconds(path: Path) -> float:
+    """A video's length, from its first frame's start to its last frame's end."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        _, length = packet_span(container.demux(stream))
+        assert stream.time_base is not None
+        return float(length * stream.time_base)
+
+
+def packet_span(packets: Iterable[Any]) -> tuple[int, int]:
+    """The first presentation time of the packets, and the time to the end of the last."""
+    starts, ends = [], []
+    for packet in packets:
+        if packet.pts is None or packet.dts is None:
+            continue
+        starts.append(packet.pts)
+        ends.append(packet.pts + (packet.duration or 0))
+    if not starts:
+        raise RuntimeError("the file holds no video")
+    return min(starts), max(ends) - min(starts)

@@ -44,13 +44,29 @@ def fits(text: str) -> bool:
     return len(wrapped(text)) <= MAX_LINES
 
 
+def sentences(text: str) -> list[str]:
+    """A narration's sentences, in order."""
+    return [part for part in SENTENCE_END.split(text.strip()) if part]
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut at its clause ends, but never inside brackets: `reshape([2, 2])` stays whole."""
+    parts, start = [], 0
+    for found in CLAUSE_END.finditer(sentence):
+        before = sentence[: found.start()]
+        if sum(before.count(mark) for mark in "([{") == sum(before.count(mark) for mark in ")]}"):
+            parts.append(sentence[start : found.start()])
+            start = found.end()
+    return [*parts, sentence[start:]]
+
+
 def chunks(sentence: str) -> list[tuple[str, bool]]:
     """A sentence as parts that each fit a cue, at its best breaks; True for a whole clause,
     False for a line of a clause too long for one cue."""
     if fits(sentence):
         return [(sentence, True)]
     parts: list[tuple[str, bool]] = []
-    for clause in CLAUSE_END.split(sentence):
+    for clause in clauses(sentence):
         if fits(clause):
             parts.append((clause, True))
         else:
@@ -64,7 +80,7 @@ def cue_texts(text: str) -> list[str]:
     stays alone); each cue's lines joined by newlines."""
     cues: list[str] = []
     joinable = False
-    for sentence in SENTENCE_END.split(text.strip()):
+    for sentence in sentences(text):
         for part, whole in chunks(sentence):
             if whole and joinable and fits(f"{cues[-1]} {part}"):
                 cues[-1] = f"{cues[-1]} {part}"
@@ -74,16 +90,25 @@ def cue_texts(text: str) -> list[str]:
     return ["\n".join(wrapped(cue)) for cue in cues]
 
 
-def caption_cues(text: str, duration: float) -> list[Cue]:
+def caption_cues(text: str, duration: float, spoken: bool = False) -> list[Cue]:
     """The cues of one step that lasts `duration` seconds, one after another inside it: each
     gets MIN_SECONDS and a share of the rest in proportion to its length, and shows for at most
-    MAX_SECONDS of its slot. A step shorter than MIN_SECONDS per cue splits its time evenly."""
+    MAX_SECONDS of its slot. A step shorter than MIN_SECONDS per cue splits its time evenly.
+
+    `spoken`: the text is one sentence said in `duration` seconds; its cues share that time in
+    proportion to their length, as speech goes, each shown for the whole of its share."""
     texts = cue_texts(text)
     if not texts or duration <= 0:
         return []
-    spare = duration - MIN_SECONDS * len(texts)
     weights = [len(item) for item in texts]
     cues, start = [], 0.0
+    if spoken:
+        for item, weight in zip(texts, weights, strict=True):
+            share = duration * weight / sum(weights)
+            cues.append(Cue(item, start, share))
+            start += share
+        return cues
+    spare = duration - MIN_SECONDS * len(texts)
     for item, weight in zip(texts, weights, strict=True):
         slot = MIN_SECONDS + spare * weight / sum(weights) if spare >= 0 else duration / len(texts)
         cues.append(Cue(item, start, min(MAX_SECONDS, slot)))

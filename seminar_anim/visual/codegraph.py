@@ -24,12 +24,12 @@ from manim import (
     VMobject,
 )
 
-from seminar_anim.model.graph import TracedGraph, columns
+from seminar_anim.model.graph import GraphNode, TracedGraph, columns
 from seminar_anim.model.listing import Listing
 from seminar_anim.visual.code import CodePanel, OutputPanel, ScrollingCodePanel
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView, NodeView
-from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
+from seminar_anim.visual.labels import ValueLabel, format_value, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.lecture import LectureScene
 from seminar_anim.visual.lint import CAPTION_BAND, FRAME_HEIGHT
@@ -41,6 +41,7 @@ OUTPUT_ROOM = 1.5  # the output's heading and three printed lines, kept when cod
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.2, top=2.75)
 WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, while the code steps aside
+MAX_TOLD_EDGES = 8  # a bigger graph's backward pass is drawn, not told edge by edge
 MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
 STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
 LEGEND_BOTTOM = SAFE_BOTTOM
@@ -270,9 +271,16 @@ class CodeGraphScene(LectureScene):
             (node for node in graph.nodes if node.key != graph.output),
             key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
         )
+        told = len(graph.edges) <= MAX_TOLD_EDGES
         for node in pending:
             leaving = view.edges_out_of(node.key)
             results: list[ValueLabel] = []
+            if told and len(leaving) == 1:
+                (edge,) = leaving
+                said = [format_value(value) for value in (graph.node(edge.edge.target).grad, edge.edge.local)]
+                self.say(
+                    f"At {spoken_node(graph.node(node.key))}, {said[0]} times {said[1]} is {format_value(node.grad)}."
+                )
             for edge in leaving:
                 self.play(view.light_edge(edge))
                 upstream = view.nodes[edge.edge.target].grad
@@ -309,3 +317,13 @@ class CodeGraphScene(LectureScene):
         """The gradient at the end of the calculation line moves onto its node."""
         self.play(TransformFromCopy(self.strip[-1], view.grad))
         self.add(view.grad)
+
+
+SPOKEN_OPERATIONS = {"×": "the product", "+": "the sum", "−": "the difference", "÷": "the quotient"}
+
+
+def spoken_node(node: GraphNode) -> str:
+    """A node as the narration names it: a leaf by its name, an operation by what it makes."""
+    if node.kind == "leaf":
+        return node.key
+    return SPOKEN_OPERATIONS.get(node.label, f"the {node.label} node")

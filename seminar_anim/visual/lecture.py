@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from manim import RIGHT, UP, Animation, AnimationGroup, Camera, ManimColor, Mobject, Scene, VGroup
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from seminar_anim.visual.captions import caption_cues
+from seminar_anim.visual.captions import caption_cues, sentences
 from seminar_anim.visual.encoding import LectureFileWriter
 from seminar_anim.visual.labels import code_text, math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
@@ -17,6 +18,18 @@ from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
 StepHook = Callable[[Scene, int, str], None]
 READING_SECONDS = 1.5  # how long a new line of text is held still
 TITLE_WIDTH = 12.6  # the frame's width less its 5% margins
+PAUSE_SECONDS = 0.35  # the breath between two narrated sentences
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One sentence of a step's narration, and when it is said."""
+
+    step: int  # counted from 1
+    number: int  # its place in the step, from 1
+    text: str
+    start: float  # the scene time it begins
+    speech: Any = None  # its seminar_anim.output.voice.Speech; None in a silent render
 
 
 class LectureScene(Scene):
@@ -26,7 +39,14 @@ class LectureScene(Scene):
     starts; renders use it for progress and tests for the section-end frames.
     """
 
-    def __init__(self, facts: Any = None, theme: str = "dark", on_step_end: StepHook | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        facts: Any = None,
+        theme: str = "dark",
+        on_step_end: StepHook | None = None,
+        narrator: Any = None,
+        **kwargs: Any,
+    ):
         if "renderer" not in kwargs:
             skipping = kwargs.get("skip_animations", False)
             kwargs["renderer"] = CairoRenderer(file_writer_class=LectureFileWriter, skip_animations=skipping)
@@ -36,6 +56,11 @@ class LectureScene(Scene):
         self.on_step_end = on_step_end
         self.steps: list[tuple[str, str]] = []  # name, subcaption
         self._step_start: float | None = None  # scene time the open step began
+        # Speaks each sentence (seminar_anim.output.voice.Narrator); the steps then last until
+        # their narration has been said. None: a silent render, its subtitles share out each step.
+        self.narrator = narrator
+        self.spoken: list[Spoken] = []  # every sentence narrated so far, in order
+        self._speech_end = 0.0  # scene time the narration said so far ends, a gap after it included
 
     def setup(self) -> None:
         camera = self.camera
@@ -61,6 +86,23 @@ class LectureScene(Scene):
         self.next_section(name)
         self.steps.append((name, subcaption))
         self._step_start = self.time
+        self.say(subcaption)
+
+    def say(self, text: str) -> None:
+        """Narrate `text` from now, with the animations that follow (as manim-voiceover's
+        `with self.voiceover(text)`): when the step is still saying something, the scene first
+        holds until it has been said, so words and motion stay together. The step lasts until
+        all of it has been said. A silent render only adds the text to the step's subtitles."""
+        step = len(self.steps)
+        for number, sentence in enumerate(sentences(text), start=1 + sum(line.step == step for line in self.spoken)):
+            speech = None
+            if self.narrator is not None:
+                speech = self.narrator.speak(step, number, sentence)
+                if number > 1 and self._speech_end > self.time:
+                    self.wait(self._speech_end - self.time)
+            self.spoken.append(Spoken(step, number, sentence, max(self.time, self._speech_end), speech))
+            if speech is not None:
+                self._speech_end = self.spoken[-1].start + speech.seconds + PAUSE_SECONDS
 
     def hold(self, lines: int = 1) -> None:
         """Hold still long enough to read `lines` new lines of text."""
@@ -119,12 +161,24 @@ class LectureScene(Scene):
     def _close_step(self) -> None:
         if self._step_start is None:
             return
-        name, subcaption = self.steps[-1]
-        elapsed = self.time - self._step_start
+        step = len(self.steps)
+        name = self.steps[-1][0]
+        lines = [line for line in self.spoken if line.step == step]
+        if self.narrator is not None:
+            # The step holds until its narration has been said (a recording longer than the
+            # animations stretches the hold), and each cue shows while its words are spoken.
+            if self._speech_end > self.time:
+                self.wait(self._speech_end - self.time)
+            for line in lines:
+                assert line.speech is not None
+                for cue in caption_cues(line.text, line.speech.seconds, spoken=True):
+                    self.add_subcaption(cue.text, duration=cue.duration, offset=line.start + cue.start - self.time)
+        else:
+            # Subcaptions are added when a step ends, so their cues share out the whole step.
+            elapsed = self.time - self._step_start
+            for cue in caption_cues(" ".join(line.text for line in lines), elapsed):
+                self.add_subcaption(cue.text, duration=cue.duration, offset=cue.start - elapsed)
         self._step_start = None
-        # Subcaptions are added when a step ends, so their cues share out the whole step.
-        for cue in caption_cues(subcaption, elapsed):
-            self.add_subcaption(cue.text, duration=cue.duration, offset=cue.start - elapsed)
         if self.on_step_end is not None:
             self.on_step_end(self, len(self.steps) - 1, name)
 
