@@ -7,7 +7,7 @@ from seminar_anim.model.lectures import LectureFacts, chain_rule_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.graph import GraphView
-from seminar_anim.visual.labels import format_value, math_text
+from seminar_anim.visual.labels import BESIDE_MATH, format_value, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import STRIP_SIZE
 
@@ -35,7 +35,10 @@ class ChainRuleScene(CodeGraphScene):
         composition = VGroup(
             math_text(f"u = f(x) = x^{two}", theme.text, STRIP_SIZE),
             math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
-            math_text('"in the code:" quad y = h', theme.muted, STRIP_SIZE),
+            VGroup(
+                plain_text("in the code:", theme.muted, STRIP_SIZE * BESIDE_MATH),
+                math_text("y = h", theme.muted, STRIP_SIZE),
+            ).arrange(RIGHT, buff=0.3),
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         composition.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
         skeleton = view.skeleton()

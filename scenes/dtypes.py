@@ -180,8 +180,14 @@ class DtypesScene(CodeGraphScene):
             row[0].move_to((0, -number * 0.62, 0), aligned_edge=LEFT)
             row[1].move_to((name_width + 0.35, row[0].get_y(), 0), aligned_edge=LEFT)
             row[2].next_to(row[1], RIGHT, buff=0.25)
-        heading = plain_text("dtype      bytes per element: element_size()", theme.muted, SMALL_SIZE + 1)
-        heading.next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
+        heading = VGroup(
+            code_text("dtype", theme, SMALL_SIZE + 1, theme.muted),
+            plain_text("bytes per element:", theme.muted, SMALL_SIZE + 1),
+            code_text("element_size()", theme, SMALL_SIZE + 1, theme.muted),
+        )
+        heading[0].next_to(rows, UP, buff=0.3).align_to(rows, LEFT)
+        heading[1].next_to(heading[0], RIGHT, buff=0).set_x(rows[0][1].get_left()[0], direction=LEFT)
+        heading[2].next_to(heading[1], RIGHT, buff=0.12)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
     def grid(self, record: GridRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
@@ -211,7 +217,7 @@ class DtypesScene(CodeGraphScene):
     def bytes_each(self, record: GridRecord, part: VGroup) -> VGroup:
         """`element_size() N` under a captioned grid, N live: the bytes of each element."""
         line = VGroup(
-            plain_text("element_size()", self.theme.muted, SMALL_SIZE + 2),
+            code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
             ValueLabel(record.fact_key("element_size"), record.element_size, self.theme.storage, LABEL_SIZE),
         ).arrange(RIGHT, buff=0.15)
         return line.next_to(part, DOWN, buff=0.2).align_to(part, LEFT)

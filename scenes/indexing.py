@@ -17,6 +17,7 @@ from seminar_anim.visual.theme import SMALL_SIZE
 CELL = 0.75
 FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
 MATRIX_TOP = GRAPH_AREA.bottom + 0.9  # the 2-d tensor's grid, under the facts of its selections
+WORDS_SHARE = 0.4  # of a change of selection: the old words fade out in the first, the new in the last
 
 
 class IndexingScene(CodeGraphScene):
@@ -91,10 +92,11 @@ class IndexingScene(CodeGraphScene):
                 # The window's shapes move to the new selection; its words are new words, so they
                 # cross-fade rather than morph letter by letter.
                 shapes = _shapes(parts)
+                # The old words are gone before the new ones show: never two tags in one place.
                 self.play(
-                    FadeOut(_words(self.current)),
+                    FadeOut(_words(self.current), rate_func=lambda t: smooth(min(1.0, t / WORDS_SHARE))),
                     ReplacementTransform(_shapes(self.current), shapes),
-                    FadeIn(_words(parts)),
+                    FadeIn(_words(parts), rate_func=lambda t: smooth(max(0.0, (t - 1 + WORDS_SHARE) / WORDS_SHARE))),
                 )
                 self.remove(shapes, self.current)
                 self.add(parts)

@@ -6,9 +6,9 @@ from seminar_anim.model.basics import BasicsFacts, operations_lesson
 from seminar_anim.model.layouts import GridRecord
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, math_text
+from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
-from seminar_anim.visual.theme import STRIP_SIZE
+from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
 TOP = GRAPH_AREA.top - 0.5
@@ -49,7 +49,7 @@ class OperationsScene(CodeGraphScene):
             "transpose", f"a.t() turns rows into columns: the {rows} by {columns} tensor becomes {columns} by {rows}."
         )
         a_again, a_t = self.grid(facts["a"], "a"), self.grid(facts["a_t"], "a_t")
-        turned = self.row(a_again, self.symbol('arrow.r quad "t()"'), a_t)
+        turned = self.row(a_again, self.arrow("t()"), a_t)
         self.swap_boards([board], [turned[:2]], code.highlight(creation.marks["a_t"]))
         self.play(TransformFromCopy(a_again.grid, a_t.grid), FadeIn(a_t.label))
         self.execute(code, output, creation, creation.marks["print_shape"])
@@ -61,8 +61,8 @@ class OperationsScene(CodeGraphScene):
         absolute = self.grid(facts["absolute_values"], "torch.abs(a)")
         mean = self.grid(facts["mean_value"], "torch.mean(a)")
         again = self.grid(facts["a"], "a")
-        pointwise = self.row(source, self.symbol('arrow.r^"abs"'), absolute, gap=0.5, top=GRAPH_AREA.top)
-        reduction = self.row(again, self.symbol('arrow.r^"mean"'), mean, gap=0.5, top=GRAPH_AREA.top - 2.9)
+        pointwise = self.row(source, self.arrow("abs"), absolute, gap=0.5, top=GRAPH_AREA.top)
+        reduction = self.row(again, self.arrow("mean"), mean, gap=0.5, top=GRAPH_AREA.top - 2.9)
         board = VGroup(pointwise, reduction)
         self.play(code2.highlight(math.marks["abs"]), FadeIn(pointwise[:2]))
         self.play(TransformFromCopy(source.grid, absolute.grid), FadeIn(absolute.label))
@@ -92,7 +92,7 @@ class OperationsScene(CodeGraphScene):
         product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
         self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         rule = VGroup(
-            math_text('"shapes:"', theme.muted, STRIP_SIZE),
+            plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
             ValueLabel(facts["a"].shape_key, facts["a"].shape_text, theme.text, STRIP_SIZE),
             self.symbol("times"),
             ValueLabel(facts["c.t()"].shape_key, facts["c.t()"].shape_text, theme.text, STRIP_SIZE),
@@ -191,6 +191,13 @@ class OperationsScene(CodeGraphScene):
             self.symbol("="),
             self.grid(facts[result], result),
         ]
+
+    def arrow(self, call: str) -> VGroup:
+        """A right arrow with the call that makes its right side from its left over it, as code."""
+        arrow = self.symbol("arrow.r")
+        return VGroup(
+            code_text(call, self.theme, SMALL_SIZE + 4, self.theme.muted).next_to(arrow, UP, buff=0.08), arrow
+        )
 
     def row(self, *parts: VMobject, gap: float = 0.3, top: float = TOP) -> VGroup:
         return terms_row(*parts, centre_x=GRAPH_AREA.centre_x, top=top, width=GRAPH_AREA.width - 0.2, gap=gap)

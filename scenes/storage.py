@@ -6,7 +6,7 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, code_text, math_text
+from seminar_anim.visual.labels import BESIDE_MATH, ValueLabel, code_text, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, FACT_SIZE, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
@@ -178,9 +178,9 @@ class StorageScene(CodeGraphScene):
                 ValueLabel(view.step_key(1), view.stride[1], theme.selection, 30),
                 math_text("=", theme.text, 30),
                 ValueLabel(view.element_key(position), element, theme.selection, 30),
-                math_text('"element"' if element == 1 else '"elements"', theme.muted, 30),
+                plain_text("element" if element == 1 else "elements", theme.muted, 30 * BESIDE_MATH),
                 math_text("arrow", theme.muted, 30),
-                math_text('"value"', theme.muted, 30),
+                plain_text("value", theme.muted, 30 * BESIDE_MATH),
                 ValueLabel(view.value_key(position), view.values[position], theme.text, 30),
             )
             self.play(

@@ -21,7 +21,7 @@ from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
 from seminar_anim.output.staging import staging_folder, sweep
 from seminar_anim.output.video import FASTSTART, mux_interleaved, packet_span
-from seminar_anim.output.voice import encoded_track, loudness, normalised, read_track
+from seminar_anim.output.voice import Narrator, encoded_track, loudness, normalised, read_track
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
@@ -151,7 +151,9 @@ def _render_title_card(title: str, chapters: list[str], options: RenderOptions, 
     from seminar_anim.output.titlecard import TitleCard, TitleCardScene
 
     plan = RenderPlan(folder=folder, stem="title", extension="mp4", note=None)
-    render_facts(TitleCardScene, TitleCard(title, tuple(chapters)), plan, options, say)
+    # A narrated course opens by saying its title (a recording title-01-01.wav says it instead).
+    narrator = Narrator(plan.stem, options.narration, say) if options.narrated else None
+    render_facts(TitleCardScene, TitleCard(title, tuple(chapters)), plan, options, say, narrator=narrator)
     return plan.primary
 
 

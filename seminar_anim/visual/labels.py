@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from manim import BackgroundRectangle, MathTypst, Text, VGroup, VMobject
+from manim import RIGHT, BackgroundRectangle, MathTypst, Text, VGroup, VMobject
 
 from seminar_anim.visual.theme import LABEL_SIZE, Theme
 
@@ -78,6 +78,21 @@ def math_text(typst: str, color: str, font_size: float = LABEL_SIZE) -> MathTyps
 def code_text(line: str, theme: Theme, font_size: float, color: str | None = None) -> Text:
     """One line of code in the theme's monospace font; an empty line keeps its height."""
     return Text(line or " ", font=theme.code_font, font_size=font_size, color=color or theme.text)
+
+
+# Prose beside typeset math: DejaVu Sans at this share of the math's font size has its letters
+# height, so the words read as part of the formula's line without being set in serif.
+BESIDE_MATH = 0.72
+
+
+def code_note(text: str, theme: Theme, font_size: float, color: str) -> VGroup:
+    """Code, then after its first ": " words about it: `b.untyped_storage(): a new block` with
+    the code in the code's font and the words in the prose font."""
+    code, colon, words = text.partition(": ")
+    parts = VGroup(code_text(code + colon.rstrip(), theme, font_size, color))
+    if words:
+        parts.add(plain_text(words, color, font_size))
+    return parts.arrange(RIGHT, buff=0.12)
 
 
 def plain_text(text: str, color: str, font_size: float) -> Text:

@@ -21,7 +21,7 @@ from manim import (
 
 from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.fades import FadeIn
-from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
+from seminar_anim.visual.labels import ValueLabel, code_note, code_text, plain_text
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
 CELL_WIDTH = 0.9
@@ -91,7 +91,7 @@ class MemoryBlock(VGroup):
         self.offset_caption.next_to(VGroup(*self.offsets), LEFT, buff=0.2)
         self.index_caption = plain_text("element", theme.muted, SMALL_SIZE)
         self.index_caption.next_to(rulers, LEFT, buff=0.2).align_to(self.offset_caption, RIGHT)
-        self.title = plain_text(title, theme.muted, SMALL_SIZE).next_to(rulers, UP, buff=0.15 + headroom)
+        self.title = code_note(title, theme, SMALL_SIZE, theme.muted).next_to(rulers, UP, buff=0.15 + headroom)
         self.title.align_to(self.cells, LEFT)
         if self.title.get_right()[0] > self.cells.get_right()[0]:  # a long title starts over the captions
             self.title.align_to(self.offset_caption, LEFT)
