@@ -53,6 +53,10 @@ SCENE_RATIO_GOAL = 1.0  # one scene at 1080p60
 OVERHEAD_GOAL = 1.10  # seminar-anim's memory scene against the plain-Manim baseline, per video second
 VALUES_GOAL = 2.0  # seconds, slowest scene
 RERUN_GOAL = 5.0  # seconds, unchanged course
+# The targets of issue 16: one scene's steps split over --jobs 2, at 1080p60.
+SPLIT_RATIO_GOAL = 0.5  # render time per video second, every scene
+SPLIT_SPEEDUP_GOAL = 1.7  # --jobs 1 time over --jobs 2 time, on the three slowest scenes
+SPLIT_SAMPLE = 15  # every how many frames the two renders' decoded frames are compared
 
 
 # --- results -------------------------------------------------------------------------------
@@ -123,6 +127,23 @@ class CourseRuns:
 
 
 @dataclass(frozen=True)
+class SplitRun:
+    """One scene at 1080p60 with --jobs 1 and with --jobs 2 (its steps split over two processes)."""
+
+    scene: str
+    jobs1: Measurement
+    jobs2: Measurement
+    frames_compared: int
+    frames_equal: bool | None  # None when a render failed
+
+    @property
+    def speedup(self) -> float | None:
+        if self.jobs1.error or self.jobs2.error or not self.jobs2.wall_s:
+            return None
+        return self.jobs1.wall_s / self.jobs2.wall_s
+
+
+@dataclass(frozen=True)
 class Target:
     """One of issue 8's goals with what was measured; passed is None when it was not measured."""
 
@@ -159,12 +180,14 @@ class Report:
     encoders: list[EncoderTrial] = field(default_factory=list)
     encoders_before: list[Measurement] = field(default_factory=list)  # renders with ULTRAFAST
     encoders_again: list[Measurement] = field(default_factory=list)  # the chosen encoder once more
+    splits: list[SplitRun] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
         measured: list[Measurement | ValuesTime] = [*self.renders, *self.baseline, *self.overhead_scene, *self.values]
         if self.course is not None:
             measured += [self.course.jobs1, self.course.jobs2, self.course.rerun]
+        measured += [item for split in self.splits for item in (split.jobs1, split.jobs2)]
         return [f"{_name(item)}: {item.error}" for item in measured if item.error is not None]
 
 
@@ -273,6 +296,27 @@ def measurement(label: str, quality: str, run: Run, video: Path | None) -> Measu
     return Measurement(label, quality, run.wall_s, seconds, run.peak_mib, error)
 
 
+def same_frames(first: Path, second: Path) -> tuple[int, bool]:
+    """Whether the two videos have as many frames and every SPLIT_SAMPLE-th decodes to the
+    same pixels; and how many were compared."""
+    import itertools
+
+    import av
+    import numpy as np
+
+    with av.open(str(first)) as one, av.open(str(second)) as two:
+        pairs = itertools.zip_longest(one.decode(video=0), two.decode(video=0))
+        compared = 0
+        for index, (a, b) in enumerate(pairs):
+            if a is None or b is None:
+                return compared, False
+            if index % SPLIT_SAMPLE == 0:
+                compared += 1
+                if not np.array_equal(a.to_ndarray(format="rgb24"), b.to_ndarray(format="rgb24")):
+                    return compared, False
+    return compared, True
+
+
 # --- encoder candidates ----------------------------------------------------------------------
 
 Candidate = tuple[str, str, dict[str, str]]
@@ -369,13 +413,29 @@ class Bench:
         listing = subprocess.run([self.seminar_anim, "list"], capture_output=True, text=True, check=True, cwd=ROOT)
         return [line.split()[0] for line in listing.stdout.splitlines() if line.strip()]
 
-    def render(self, scene: str, quality: str, *extra: str, x264: dict[str, str] | None = None) -> Measurement:
-        command = [self.seminar_anim, "render", scene, "--quality", quality, "--force", "--jobs", "1"]
-        command += ["--device", "cpu", "--out", str(self.out / "scenes"), *extra]
+    def render(
+        self, scene: str, quality: str, *extra: str, x264: dict[str, str] | None = None, jobs: int = 1
+    ) -> Measurement:
+        folder = self.out / ("scenes" if jobs == 1 else f"scenes-jobs{jobs}")
+        command = [self.seminar_anim, "render", scene, "--quality", quality, "--force", "--jobs", str(jobs)]
+        command += ["--device", "cpu", "--out", str(folder), *extra]
         label = scene + (" transparent" if extra else "") + (" with ultrafast" if x264 else "")
+        label += f" --jobs {jobs}" if jobs > 1 else ""
         run = self.timed(f"render {label} at {quality}", command, {X264_OVERRIDE: json.dumps(x264)} if x264 else None)
         name = f"{scene}.mov" if "--transparent" in extra else f"{scene}.mp4"
         return measurement(label, quality, run, printed_video(run, name))
+
+    def split(self, scene: str, whole: Measurement | None) -> SplitRun:
+        """The scene at 1080p60 with --jobs 2, against its --jobs 1 render (made here when the
+        run has none), and their decoded frames compared."""
+        jobs1 = whole or self.render(scene, "high")
+        jobs2 = self.render(scene, "high", jobs=2)
+        if jobs1.error or jobs2.error:
+            return SplitRun(scene, jobs1, jobs2, 0, None)
+        videos = [self.out / folder / scene / "1080p60_dark" / f"{scene}.mp4" for folder in ("scenes", "scenes-jobs2")]
+        self.say(f"comparing the frames of {scene}'s two renders ...")
+        compared, equal = same_frames(*videos)
+        return SplitRun(scene, jobs1, jobs2, compared, equal)
 
     def encoders(self, scene: str, renders: Sequence[Measurement]) -> list[EncoderTrial]:
         """The scene's renders, and a transparent one at low quality, encoded by every candidate."""
@@ -571,6 +631,31 @@ def targets(report: Report) -> list[Target]:
             strict=True,
         )
     )
+    if report.splits:
+        ratios = [split.jobs2.ratio for split in report.splits]
+        hardest = max(report.splits, key=lambda split: _ratio(split.jobs2))
+        rows.append(
+            _target(
+                f"one scene at 1080p60, --jobs 2, worst ({hardest.scene})",
+                f"≤ {SPLIT_RATIO_GOAL}× video length, every scene",
+                None if None in ratios else hardest.jobs2.ratio,
+                SPLIT_RATIO_GOAL,
+                _times(hardest.jobs2.ratio),
+            )
+        )
+        longest = sorted(report.splits, key=lambda split: -(split.jobs1.wall_s))[:3]
+        fewest = min(longest, key=lambda split: split.speedup or 0.0)
+        rows.append(
+            _target(
+                f"--jobs 2 speed-up, least of the three slowest ({fewest.scene})",
+                f"≥ {SPLIT_SPEEDUP_GOAL}×",
+                None if fewest.speedup is None else -fewest.speedup,
+                -SPLIT_SPEEDUP_GOAL,
+                _times(fewest.speedup),
+            )
+        )
+        equal = all(split.frames_equal for split in report.splits)
+        rows.append(Target("--jobs 2 frames equal --jobs 1's", "every sampled frame", "yes" if equal else "no", equal))
     rerun = course.rerun if course and course.rerun.error is None else None
     row = _target(
         "unchanged course re-run",
@@ -632,6 +717,8 @@ def markdown(report: Report) -> str:
             "",
         ]
         lines += [*_table(MEASUREMENT_HEADER, [_measurement_row(item) for item in report.renders]), ""]
+    if report.splits:
+        lines += _split_section(report.splits)
     if report.baseline:
         lines += _baseline_section(report)
     if report.course is not None:
@@ -709,6 +796,31 @@ def _encoder_section(report: Report) -> list[str]:
     return lines
 
 
+def _split_section(splits: Sequence[SplitRun]) -> list[str]:
+    lines = [
+        "## One scene over two processes",
+        "",
+        "`seminar-anim render NAME --quality high --force --jobs 1` and `--jobs 2` (the scene's steps split over two "
+        f"processes by their cost); every {SPLIT_SAMPLE}th decoded frame of the two videos compared.",
+        "",
+    ]
+    rows = [
+        [
+            split.scene,
+            _seconds(split.jobs1.video_s),
+            _seconds(split.jobs1.wall_s),
+            _times(split.jobs1.ratio),
+            _seconds(split.jobs2.wall_s),
+            _times(split.jobs2.ratio),
+            _times(split.speedup),
+            {True: f"equal ({split.frames_compared})", False: "**differ**", None: "—"}[split.frames_equal],
+        ]
+        for split in splits
+    ]
+    header = ("scene", "video s", "jobs 1 s", "ratio", "jobs 2 s", "ratio", "speed-up", "frames")
+    return [*lines, *_table(header, rows), ""]
+
+
 def _baseline_section(report: Report) -> list[str]:
     lines = [
         "## Against plain Manim",
@@ -770,6 +882,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--encoders", action="store_true", help="encode each rendered scene's frames again with every candidate"
     )
+    parser.add_argument(
+        "--split", action="store_true", help="render each scene at 1080p60 with --jobs 2 too, and compare the frames"
+    )
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the markdown to write")
     return parser.parse_args(argv)
 
@@ -807,6 +922,10 @@ def measure(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             report.overhead_scene.append(ours or bench.render(OVERHEAD_SCENE, quality))
     if not args.skip_course:
         report.course = bench.course([] if scenes == every else scenes)
+    if args.split:
+        for scene in scenes:
+            whole = next((item for item in report.renders if item.label == scene and item.quality == "high"), None)
+            report.splits.append(bench.split(scene, whole))
     if args.encoders:
         for scene in scenes:
             report.encoders += bench.encoders(scene, [item for item in report.renders if item.label == scene])

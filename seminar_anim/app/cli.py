@@ -194,7 +194,8 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=default_jobs(),
             show_default="the number of CPU cores",
-            help="Scenes rendered at once, each in a process of its own; 1 renders in this process.",
+            help="Processes at once: scenes first, each in a process of its own; cores left over split a "
+            "scene's steps between them (one scene with --jobs 2 renders in two parts). 1 renders in this process.",
         ),
         click.option(
             "--force",
@@ -213,6 +214,14 @@ _narration_option = click.option(
     help="A folder of your own recordings, named as `seminar-anim script NAME` lists them (wav, flac, mp3, "
     "ogg or m4a), spoken in place of the voice; a sentence without its file is spoken by the voice, with a note.",
 )
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """`--shard K/N` as (K, N), 1 <= K <= N."""
+    number, _, count = text.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise OutputError(f"--shard {clipped(text)}: give K/N with 1 <= K <= N, e.g. --shard 2/3")
+    return int(number), int(count)
 
 
 def _out_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -363,6 +372,21 @@ def script_command(name: str, device: str, expr: str | None, at: tuple[str, ...]
     help="Narrate the course with the offline voice, the steps paced by the speech; --no-voice: silent.",
 )
 @_narration_option
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Render only the K-th of N shares of the scenes (balanced by their cost, the same on every machine) "
+    "into OUT, for `course --join` to join: one share per CI runner.",
+)
+@click.option(
+    "--join",
+    "joined",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Join the scenes rendered by `course --shard` in these folders (repeat it) into the course in OUT; "
+    "every part's render key must match this course's options and code.",
+)
 @_out_option("OUT/course/QUALITY_THEME/, and each scene in OUT/NAME/QUALITY_THEME[_voice]/")
 def course_command(
     names: tuple[str, ...],
@@ -374,6 +398,8 @@ def course_command(
     title: str,
     voice: bool,
     narration: Path | None,
+    shard: str | None,
+    joined: tuple[Path, ...],
     out: str,
 ) -> None:
     """Render every scene (or NAMES: scenes and .py files) and join them, in order, into one course video.
@@ -383,7 +409,7 @@ def course_command(
     step's subtitle at its place in the course), thumbnail.png (1280x720) and course.json
     (each part's offset). Up-to-date scenes and an up-to-date course are not rendered again.
     """
-    from seminar_anim.output.course import build_course
+    from seminar_anim.output.course import build_course, join_course
 
     started = time.monotonic()
     lesson = LessonOptions(device=device)
@@ -391,5 +417,13 @@ def course_command(
         options = RenderOptions(quality=quality, theme=theme, out=_out_folder(out), voice=voice, narration=narration)
         specs = _specs(names, lesson) if names else list(SCENES)
         lesson = _settled(lesson)
-        result = build_course(specs, lesson, options, _progress, title=title, workers=jobs, force=force)
+        if joined:
+            if shard is not None:
+                raise OutputError("--shard renders a share and --join joins the shares: give one of them")
+            result = join_course(specs, lesson, options, list(joined), _progress, title=title, force=force)
+        else:
+            share = None if shard is None else _shard(shard)
+            result = build_course(
+                specs, lesson, options, _progress, title=title, workers=jobs, force=force, shard=share
+            )
     _report(result.outcomes, started, result.paths)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from fractions import Fraction
@@ -20,28 +19,13 @@ from seminar_anim.output.cache import damage, digest, outputs_of, package_digest
 from seminar_anim.output.jobs import Outcome, RenderJob, Say, run_renders
 from seminar_anim.output.records import CourseChapter, CoursePart, CourseRecord
 from seminar_anim.output.staging import staging_folder, sweep
-from seminar_anim.output.video import FASTSTART, mux_interleaved, packet_span
+from seminar_anim.output.video import FASTSTART, Clip, measure, mux_interleaved, shifted_packets
 from seminar_anim.output.voice import Narrator, encoded_track, loudness, normalised, read_track
 
 COURSE_TITLE = "PyTorch seminar — Day 1"
 MIN_CHAPTER_SECONDS = 10  # YouTube ignores a chapter list in which any chapter is shorter
 RECORD = "course.json"
 THUMBNAIL_SCENE = "autograd"  # the headline frame; the last scene's when autograd is not in the course
-
-
-@dataclass(frozen=True)
-class Clip:
-    """One part's video, measured from its packets in its stream's time base."""
-
-    path: Path
-    signature: tuple[object, ...]  # what must match for packets to be joined without re-encoding
-    time_base: Fraction
-    start: int  # the first presentation timestamp
-    length: int  # from the first frame's start to the last frame's end
-
-    @property
-    def seconds(self) -> Fraction:
-        return self.length * self.time_base
 
 
 @dataclass(frozen=True)
@@ -72,23 +56,108 @@ def build_course(
     workers: int = 1,
     force: bool = False,
     min_chapter: float = MIN_CHAPTER_SECONDS,
+    shard: tuple[int, int] | None = None,
 ) -> CourseResult:
     """Render the scenes (skipping up-to-date ones), then join them unless the course is up to date.
 
     The title card opens the first chapter, so every chapter is one scene. Everything is
-    staged in a hidden folder and swapped in whole, like a render.
+    staged in a hidden folder and swapped in whole, like a render. `shard` (K, N): render only
+    the K-th of N shares of the scenes, balanced by cost, for `join_course` to join.
     """
-    # MP4, opaque; narrated unless --no-voice.
-    options = RenderOptions(
-        quality=options.quality, theme=options.theme, out=options.out, voice=options.voice, narration=options.narration
-    )
+    options = course_options(options)
+    if shard is not None:
+        chosen = shard_of(specs, lesson, shard)
+        number, count = shard
+        say(f"course shard {number}/{count}: {', '.join(spec.name for spec in chosen) or 'no scene'}")
+        outcomes = run_renders([RenderJob(spec, lesson, options, force=force) for spec in chosen], workers, say)
+        return CourseResult(outcomes, [path for outcome in outcomes for path in outcome.paths])
     outcomes = run_renders([RenderJob(spec, lesson, options, force=force) for spec in specs], workers, say)
     if any(outcome.error is not None for outcome in outcomes):
         return CourseResult(outcomes, [])
 
-    from seminar_anim.output.render import files_under, plan_render, publish
+    from seminar_anim.output.render import plan_render
 
     plans = [plan_render(spec, options) for spec in specs]
+    return _assemble(specs, plans, outcomes, options, say, title=title, force=force, min_chapter=min_chapter)
+
+
+def course_options(options: RenderOptions) -> RenderOptions:
+    """A course's parts are MP4 and opaque; narrated unless --no-voice."""
+    return RenderOptions(
+        quality=options.quality, theme=options.theme, out=options.out, voice=options.voice, narration=options.narration
+    )
+
+
+def shard_of(specs: list[SceneSpec], lesson: LessonOptions, shard: tuple[int, int]) -> list[SceneSpec]:
+    """The scenes of shard K of N, in course order: every machine deals the same shares, by the
+    cost of drawing each scene (its frames, from a pass over it that draws nothing)."""
+    from seminar_anim.output.render import dealt, step_costs
+
+    number, count = shard
+    costs = []
+    for spec in specs:
+        facts, _ = spec.compute(lesson)
+        costs.append(sum(step_costs(spec.load_scene(), facts, spec.name, None)))
+    shares = dealt(costs, count)
+    # dealt() puts the lightest share first; shards count from the heaviest, whichever machine asks.
+    ordered = sorted(shares, key=lambda share: (-sum(costs[index] for index in share), min(share)))
+    mine = ordered[number - 1] if number <= len(ordered) else frozenset()
+    return [spec for index, spec in enumerate(specs) if index in mine]
+
+
+def join_course(
+    specs: list[SceneSpec],
+    lesson: LessonOptions,
+    options: RenderOptions,
+    folders: list[Path],
+    say: Say,
+    *,
+    title: str = COURSE_TITLE,
+    force: bool = False,
+    min_chapter: float = MIN_CHAPTER_SECONDS,
+) -> CourseResult:
+    """The course of scenes rendered anywhere (`course --shard`, one folder per machine): each
+    scene is taken from the folder whose render has the key this machine computes for these
+    options and this code, so a part made with other options or other code is refused."""
+    from seminar_anim.output.cache import render_key
+    from seminar_anim.output.render import plan_render
+
+    options = course_options(options)
+    plans = []
+    for spec in specs:
+        _, manifest = spec.compute(lesson)
+        key = render_key(spec, lesson, options, manifest)
+        found = [plan_render(spec, replace(options, out=folder)) for folder in folders]
+        matching = [plan for plan in found if stored_key(plan.folder) == key and damage(plan.folder) is None]
+        if not matching:
+            made = [str(plan.folder) for plan in found if plan.folder.exists()]
+            why = (
+                f"{', '.join(made)} was made with other options, code or tool versions"
+                if made
+                else "none of the folders has it"
+            )
+            raise OutputError(
+                f"course --join: no render of {spec.name} for this course ({why}); render its shard again"
+            )
+        plans.append(matching[0])
+    outcomes = [Outcome(spec.name, (plan.primary,), up_to_date=True) for spec, plan in zip(specs, plans, strict=True)]
+    return _assemble(specs, plans, outcomes, options, say, title=title, force=force, min_chapter=min_chapter)
+
+
+def _assemble(
+    specs: list[SceneSpec],
+    plans: list[Any],
+    outcomes: list[Outcome],
+    options: RenderOptions,
+    say: Say,
+    *,
+    title: str,
+    force: bool,
+    min_chapter: float,
+) -> CourseResult:
+    """The course video of rendered scenes (`plans`), unless it is up to date."""
+    from seminar_anim.output.render import files_under, publish
+
     key = digest(
         {
             "seminar-anim": __version__,
@@ -157,26 +226,6 @@ def _render_title_card(title: str, chapters: list[str], options: RenderOptions, 
     return plan.primary
 
 
-def measure(video: Path) -> Clip:
-    import av
-
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        codec = stream.codec_context
-        assert stream.time_base is not None
-        signature = (
-            codec.name,
-            codec.width,
-            codec.height,
-            codec.pix_fmt,
-            str(stream.average_rate),
-            str(stream.time_base),
-            bytes(codec.extradata or b""),
-        )
-        start, length = packet_span(container.demux(stream))
-    return Clip(video, signature, Fraction(stream.time_base), start, length)
-
-
 def check_joinable(clips: list[Clip]) -> None:
     """Packets join without re-encoding only when every part was encoded alike."""
     first = clips[0]
@@ -239,24 +288,7 @@ def join(clips: list[Clip], target: Path, chapters: list[Chapter], title: str, t
             ]
         )
         sound = [] if track is None else encoded_track(output, "aac", track)
-        mux_interleaved(output, sound, _shifted_packets(clips), lambda _packet: stream)
-
-
-def _shifted_packets(clips: list[Clip]) -> Iterator[Any]:
-    """Every part's video packets in order, each part shifted to start where the last ended."""
-    import av
-
-    offset = 0
-    for clip in clips:
-        with av.open(str(clip.path)) as source:
-            shift = offset - clip.start
-            for packet in source.demux(source.streams.video[0]):
-                if packet.pts is None or packet.dts is None:
-                    continue  # the demuxer's flushing packet
-                packet.pts += shift
-                packet.dts += shift
-                yield packet
-        offset += clip.length
+        mux_interleaved(output, sound, shifted_packets(clips), lambda _packet: stream)
 
 
 def youtube_chapters(chapters: list[Chapter], time_base: Fraction) -> str:

@@ -8,9 +8,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class RenderJob:
     options: RenderOptions
     slides: bool = False
     force: bool = False
+    parts: int = 1  # processes the scene's steps are split over
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,17 @@ def run_renders(jobs: list[RenderJob], workers: int, say: Say) -> list[Outcome]:
     """
     from seminar_anim.output.render import check_slides, plan_render
 
+    jobs = list(jobs)
     for job in jobs:
         check_slides(plan_render(job.spec, job.options), job.slides)
     fresh = [not job.force and _is_fresh(job) for job in jobs]
     outcomes: dict[int, Outcome] = {}
     labels = {index: f"[{index + 1}/{len(jobs)}] {job.spec.name}" for index, job in enumerate(jobs)}
     remote = [index for index, job in enumerate(jobs) if not fresh[index]]
+    # Scenes first, one process each; the cores left over split the scenes' steps.
+    for number, index in enumerate(remote):
+        share = workers // len(remote) + (1 if number < workers % len(remote) else 0)
+        jobs[index] = replace(jobs[index], parts=max(1, share))
     if workers <= 1 or len(remote) <= 1:
         remote = []
     for index, job in enumerate(jobs):
@@ -94,7 +101,9 @@ def _render_one(job: RenderJob, progress: Say) -> Outcome:
     from seminar_anim.output.render import render_scene
 
     try:
-        rendered = render_scene(job.spec, job.lesson, job.options, progress, slides=job.slides, force=job.force)
+        rendered = render_scene(
+            job.spec, job.lesson, job.options, progress, slides=job.slides, force=job.force, parts=job.parts
+        )
     except Exception as error:  # reported at the end; the other scenes go on
         return Outcome(job.spec.name, error=_one_line(error))
     return Outcome(job.spec.name, tuple(rendered.paths), up_to_date=rendered.up_to_date)
@@ -139,39 +148,31 @@ def _render_in_worker(index: int, job: RenderJob) -> Outcome:
     return _render_one(job, lambda line: _queue.put((index, line)))
 
 
-def _render_in_processes(
-    jobs: dict[int, RenderJob], workers: int, labels: dict[int, str], say: Say
-) -> dict[int, Outcome]:
+def report(index: int, line: str) -> None:
+    """In a worker: a progress line for the command's display, as task `index`."""
+    _queue.put((index, line))
+
+
+@contextmanager
+def process_pool(workers: int, on_line: Callable[[int, str | None], None]) -> Iterator[ProcessPoolExecutor]:
+    """Up to `workers` fresh processes ('spawn') that die with this one. What a task sends with
+    `report` reaches `on_line` here, in order. Stopped (a signal, Ctrl-C), the workers stop now
+    rather than finish their tasks; SIGTERM lets each remove its staging folder on the way out."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    names = {index: job.spec.name for index, job in jobs.items()}
 
     def relay() -> None:
         while (message := queue.get()) is not None:
-            index, line = message
-            say(labels[index] if line is None else f"  {names[index]}: {line}")
+            on_line(*message)
 
     listener = threading.Thread(target=relay, daemon=True)
     listener.start()
-    outcomes: dict[int, Outcome] = {}
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(queue, os.getpid()),
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(queue, os.getpid())
     )
     try:
-        futures: dict[int, Future[Outcome]] = {
-            index: pool.submit(_render_in_worker, index, job) for index, job in jobs.items()
-        }
-        for index, future in futures.items():
-            try:
-                outcomes[index] = future.result()
-            except Exception as error:  # the worker itself died (killed, out of memory)
-                outcomes[index] = Outcome(names[index], error=_one_line(error))
+        yield pool
     except BaseException:
-        # Stopped (a signal, Ctrl-C): the workers stop now rather than finish their scenes;
-        # SIGTERM lets each remove its staging folder on the way out.
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
@@ -182,6 +183,26 @@ def _render_in_processes(
         # The pool has shut down, and a worker flushes its queue before it exits: None comes last.
         queue.put(None)
         listener.join(timeout=5)
+
+
+def _render_in_processes(
+    jobs: dict[int, RenderJob], workers: int, labels: dict[int, str], say: Say
+) -> dict[int, Outcome]:
+    names = {index: job.spec.name for index, job in jobs.items()}
+
+    def show(index: int, line: str | None) -> None:
+        say(labels[index] if line is None else f"  {names[index]}: {line}")
+
+    outcomes: dict[int, Outcome] = {}
+    with process_pool(min(workers, len(jobs)), show) as pool:
+        futures: dict[int, Future[Outcome]] = {
+            index: pool.submit(_render_in_worker, index, job) for index, job in jobs.items()
+        }
+        for index, future in futures.items():
+            try:
+                outcomes[index] = future.result()
+            except Exception as error:  # the worker itself died (killed, out of memory)
+                outcomes[index] = Outcome(names[index], error=_one_line(error))
     return outcomes
 
 

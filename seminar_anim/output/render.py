@@ -7,7 +7,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.model.manifest import Manifest
 from seminar_anim.output.cache import KEY_FILE, damage, key_record, render_key, stored_key, with_outputs
+from seminar_anim.output.jobs import process_pool, report
 from seminar_anim.output.records import RenderRecord, SectionEntry
 from seminar_anim.output.slides import SECTIONS_INDEX, SLIDES_INDEX, write_slides
 from seminar_anim.output.staging import staging_folder, sweep
-from seminar_anim.output.video import encoder_options, finish_video, video_seconds
+from seminar_anim.output.video import concatenate, encoder_options, finish_video, video_seconds
 from seminar_anim.output.voice import RATE, Narrator, Speech, audio_codec, mix, normalised
 
 Progress = Callable[[str], None]
@@ -148,11 +150,13 @@ def render_scene(
     *,
     slides: bool = False,
     force: bool = False,
+    parts: int = 1,
 ) -> Rendered:
     """Render one scene unless its outputs are up to date; earlier outputs survive any failure.
 
     `slides` adds a poster PNG per step and slides.json; `force` renders even when the
-    render key (see seminar_anim.output.cache) matches the one stored beside the outputs.
+    render key (see seminar_anim.output.cache) matches the one stored beside the outputs;
+    `parts` splits the scene's steps over that many processes (the same video, sooner).
     """
     say = progress or (lambda _line: None)
     plan = plan_render(spec, options)
@@ -176,8 +180,18 @@ def render_scene(
     record = key_record(key, spec, options)
     scene_class = spec.load_scene()
     narrator = Narrator(plan.stem, options.narration, say) if options.narrated else None
+    split = Split(spec, lesson, parts) if parts > 1 and plan.extension != "png" else None
     written = render_facts(
-        scene_class, facts, plan, options, say, manifest=manifest, record=record, slides=slides, narrator=narrator
+        scene_class,
+        facts,
+        plan,
+        options,
+        say,
+        manifest=manifest,
+        record=record,
+        slides=slides,
+        narrator=narrator,
+        split=split,
     )
     say(f"rendered {plan.primary} in {time.monotonic() - started:.1f} s")
     return Rendered(written)
@@ -217,20 +231,46 @@ def render_facts(
     record: RenderRecord | None = None,
     slides: bool = False,
     narrator: Narrator | None = None,
+    split: Split | None = None,
 ) -> list[Path]:
     """Render `scene_class` on `facts` into plan.folder, swapped in only once every file is
-    complete; with a `narrator`, its speech paces the steps and is the files' sound."""
+    complete; with a `narrator`, its speech paces the steps and is the files' sound; with a
+    `split`, other processes draw some of the steps, and their clips join this one's."""
     started = time.monotonic()
+    shares: list[frozenset[int] | None] = [None]
+    if split is not None:
+        costs = step_costs(scene_class, facts, plan.stem, narrator)
+        shares = [*dealt(costs, split.parts)]
+        say(f"{len(shares)} parts, by cost: " + "; ".join(_steps_text(share) for share in shares if share))
 
     def on_step_end(_scene: Any, index: int, name: str) -> None:
-        say(f"step {index + 1} {name} done ({time.monotonic() - started:.1f} s)")
+        if shares[0] is None or index in shares[0]:
+            part = "" if len(shares) == 1 else "part 1: "
+            say(f"{part}step {index + 1} {name} done ({time.monotonic() - started:.1f} s)")
 
     plan.folder.parent.mkdir(parents=True, exist_ok=True)
     with staging_folder(plan.folder.parent, f".{plan.stem}-") as staging:
         media = staging / "manim"
-        with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
-            scene = scene_class(facts=facts, theme=options.theme, on_step_end=on_step_end, narrator=narrator)
-            scene.render()
+        with ExitStack() as helpers:
+            others: list[tuple[Path, Future[None]]] = []
+            if split is not None and len(shares) > 1:
+                pool = helpers.enter_context(
+                    process_pool(len(shares) - 1, lambda _index, line: say(line) if line is not None else None)
+                )
+                for number, share in enumerate(shares[1:], start=2):
+                    folder = staging / f"part-{number}"
+                    assert share is not None
+                    task = Part(split.spec, split.lesson, options, plan, share, folder, number)
+                    others.append((folder, pool.submit(render_part, task)))
+            with manim_settings(manim_config(options, media, plan.manim_extension, plan.stem)):
+                scene = scene_class(
+                    facts=facts, theme=options.theme, on_step_end=on_step_end, narrator=narrator, share=shares[0]
+                )
+                scene.render()
+            for _, future in others:
+                future.result()  # a part that failed fails the render
+        if others:
+            join_parts(media, [folder for folder, _ in others], plan)
         built = staging / "out"
         spoken = None if narrator is None else [(line.start, line.speech) for line in scene.spoken]
         if spoken:
@@ -244,6 +284,98 @@ def render_facts(
         if record is not None:
             (built / KEY_FILE).write_text(with_outputs(record, built), encoding="utf-8")
         return publish(built, plan.folder, staging)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A scene rendered in parts: what a fresh process needs to build the same scene."""
+
+    spec: SceneSpec
+    lesson: LessonOptions
+    parts: int
+
+
+@dataclass(frozen=True)
+class Part:
+    """One process's share of a split render: the steps it draws, and where."""
+
+    spec: SceneSpec
+    lesson: LessonOptions
+    options: RenderOptions
+    plan: RenderPlan
+    share: frozenset[int]
+    media: Path
+    number: int  # from 2: the first part is the render's own process
+
+
+def render_part(part: Part) -> None:
+    """In a worker process: build the scene and draw only the part's steps, passing over the
+    others (their clock still runs, so every frame lands where the whole scene has it)."""
+    started = time.monotonic()
+    facts, _ = part.spec.compute(part.lesson)
+    plan, options = part.plan, part.options
+    # Its narration paces the steps as the first part's does (the sentences come from the cache).
+    narrator = Narrator(plan.stem, options.narration) if options.narrated else None
+
+    def on_step_end(_scene: Any, index: int, name: str) -> None:
+        if index in part.share:
+            line = f"part {part.number}: step {index + 1} {name} done ({time.monotonic() - started:.1f} s)"
+            report(part.number, line)
+
+    with manim_settings(manim_config(options, part.media, plan.manim_extension, plan.stem)):
+        scene = part.spec.load_scene()(
+            facts=facts, theme=options.theme, on_step_end=on_step_end, narrator=narrator, share=part.share
+        )
+        scene.render()
+
+
+def step_costs(scene_class: Any, facts: Any, stem: str, narrator: Narrator | None) -> list[float]:
+    """What drawing each step costs (frames drawn; a held frame little), from a pass over the
+    scene that draws nothing."""
+    quiet = None if narrator is None else Narrator(narrator.prefix, narrator.recordings)
+    with (
+        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
+        manim_settings(manim_config(RenderOptions(), Path(media), "none", stem)),
+    ):
+        scene = scene_class(facts=facts, narrator=quiet, share=frozenset())
+        scene.render()
+    return list(scene.step_costs)
+
+
+def dealt(costs: list[float], parts: int) -> list[frozenset[int]]:
+    """The steps dealt to at most `parts` processes so each draws about the same cost: the
+    costliest step first, each to the process with the least so far. The order of a share's
+    steps does not matter, since a process passes over the others' steps. The lightest share
+    comes first: its process also passes over the scene to price it, and joins the parts."""
+    loads = [0.0] * min(parts, len(costs))
+    shares: list[set[int]] = [set() for _ in loads]
+    for step in sorted(range(len(costs)), key=lambda index: (-costs[index], index)):
+        lightest = min(range(len(loads)), key=lambda index: loads[index])
+        shares[lightest].add(step)
+        loads[lightest] += costs[step]
+    ordered = sorted(range(len(loads)), key=lambda index: loads[index])
+    return [frozenset(shares[index]) for index in ordered if shares[index]]
+
+
+def _steps_text(share: frozenset[int]) -> str:
+    return "steps " + ", ".join(str(step + 1) for step in sorted(share))
+
+
+def join_parts(media: Path, others: list[Path], plan: RenderPlan) -> None:
+    """The other parts' step clips moved beside this process's, one index of them all, and the
+    scene's video made again from every clip in order (packets copied, nothing re-encoded)."""
+    index_file = _find_one(media, f"sections/{plan.stem}.json")
+    entries = SectionEntry.read_all(index_file)
+    for folder in others:
+        other = _find_one(folder, f"sections/{plan.stem}.json")
+        for entry in SectionEntry.read_all(other):
+            shutil.move(other.parent / entry.video, index_file.parent / entry.video)
+            entries.append(entry)
+    # Manim names a step's clip STEM_NNNN_name: NNNN is its place in the scene.
+    entries.sort(key=lambda entry: int(entry.video[len(plan.stem) + 1 :].split("_", 1)[0]))
+    SectionEntry.write_all(index_file, entries)
+    primary = _find_one(media, f"{plan.stem}.{plan.manim_extension}")
+    concatenate([index_file.parent / entry.video for entry in entries], primary)
 
 
 def narration_script(spec: SceneSpec, lesson: LessonOptions) -> list[tuple[str, str]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +109,70 @@ def packet_span(packets: Iterable[Any]) -> tuple[int, int]:
     if not starts:
         raise RuntimeError("the file holds no video")
     return min(starts), max(ends) - min(starts)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One part's video, measured from its packets in its stream's time base."""
+
+    path: Path
+    signature: tuple[object, ...]  # what must match for packets to be joined without re-encoding
+    time_base: Fraction
+    start: int  # the first presentation timestamp
+    length: int  # from the first frame's start to the last frame's end
+
+    @property
+    def seconds(self) -> Fraction:
+        return self.length * self.time_base
+
+
+def measure(video: Path) -> Clip:
+    import av
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        codec = stream.codec_context
+        assert stream.time_base is not None
+        signature = (
+            codec.name,
+            codec.width,
+            codec.height,
+            codec.pix_fmt,
+            str(stream.average_rate),
+            str(stream.time_base),
+            bytes(codec.extradata or b""),
+        )
+        start, length = packet_span(container.demux(stream))
+    return Clip(video, signature, Fraction(stream.time_base), start, length)
+
+
+def shifted_packets(clips: list[Clip]) -> Iterator[Any]:
+    """Every part's video packets in order, each part shifted to start where the last ended."""
+    import av
+
+    offset = 0
+    for clip in clips:
+        with av.open(str(clip.path)) as source:
+            shift = offset - clip.start
+            for packet in source.demux(source.streams.video[0]):
+                if packet.pts is None or packet.dts is None:
+                    continue  # the demuxer's flushing packet
+                packet.pts += shift
+                packet.dts += shift
+                yield packet
+        offset += clip.length
+
+
+def concatenate(videos: list[Path], target: Path) -> None:
+    """One video of `videos` one after another, their packets copied (they must have been
+    encoded alike, as the steps of one scene are): nothing is re-encoded."""
+    import av
+
+    clips = [measure(video) for video in videos]
+    with av.open(str(target), "w") as output, av.open(str(videos[0])) as first:
+        template = first.streams.video[0]
+        stream = output.add_stream_from_template(template)
+        stream.metadata.update(template.metadata)
+        for packet in shifted_packets(clips):
+            packet.stream = stream
+            output.mux(packet)

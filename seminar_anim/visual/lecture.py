@@ -19,6 +19,38 @@ StepHook = Callable[[Scene, int, str], None]
 READING_SECONDS = 1.5  # how long a new line of text is held still
 TITLE_WIDTH = 12.6  # the frame's width less its 5% margins
 PAUSE_SECONDS = 0.35  # the breath between two narrated sentences
+HELD_FRAME_COST = 0.02  # a held frame is encoded once and repeated: against a drawn frame's 1
+
+
+class LectureRenderer(CairoRenderer):
+    """Manim's Cairo renderer, but an animation passed over without drawing moves the clock by
+    the frames it would have drawn, exactly as drawing does (Manim moves it by the run time):
+    a scene drawn in parts then has every step, cue and sentence at the frame the whole
+    scene has it. It also counts what each step costs to draw."""
+
+    def play(self, scene: Scene, *args: Any, **kwargs: Any) -> None:
+        start = self.time
+        super().play(scene, *args, **kwargs)
+        step = 1 / self.camera.frame_rate
+        held = scene.is_current_animation_frozen_frame()
+        # As Manim draws them: a still frame held int(duration / dt) times, or one frame per step.
+        frames = int(scene.duration / step) if held else len(np.arange(0, scene.duration, step))
+        if self.skip_animations:
+            self.time = start
+            if held:
+                self.time += frames * step
+            else:
+                for _ in range(frames):
+                    self.time += step
+        if isinstance(scene, LectureScene) and scene.step_costs:
+            scene.step_costs[-1] += frames * (HELD_FRAME_COST if held else 1.0)
+
+    def save_static_frame_data(self, scene: Scene, static_mobjects: Any) -> Any:
+        """Nothing is drawn for an animation passed over: not even its still background."""
+        if self.skip_animations:
+            self.static_image = None
+            return None
+        return super().save_static_frame_data(scene, static_mobjects)
 
 
 @dataclass(frozen=True)
@@ -45,11 +77,14 @@ class LectureScene(Scene):
         theme: str = "dark",
         on_step_end: StepHook | None = None,
         narrator: Any = None,
+        share: frozenset[int] | None = None,
         **kwargs: Any,
     ):
+        """`share`: the steps (from 0) this process draws, passing over the others without
+        drawing (a scene rendered in parts, one process each); None: every step."""
         if "renderer" not in kwargs:
             skipping = kwargs.get("skip_animations", False)
-            kwargs["renderer"] = CairoRenderer(file_writer_class=LectureFileWriter, skip_animations=skipping)
+            kwargs["renderer"] = LectureRenderer(file_writer_class=LectureFileWriter, skip_animations=skipping)
         super().__init__(**kwargs)
         self.facts = facts
         self.theme: Theme = get_theme(theme)
@@ -61,6 +96,8 @@ class LectureScene(Scene):
         self.narrator = narrator
         self.spoken: list[Spoken] = []  # every sentence narrated so far, in order
         self._speech_end = 0.0  # scene time the narration said so far ends, a gap after it included
+        self.share = share
+        self.step_costs: list[float] = []  # per step, what drawing it costs: frames, a held one cheap
 
     def setup(self) -> None:
         camera = self.camera
@@ -83,8 +120,9 @@ class LectureScene(Scene):
     def step(self, name: str, subcaption: str) -> None:
         """Close the running step and open a new section called `name`."""
         self._close_step()
-        self.next_section(name)
+        self.next_section(name, skip_animations=self.share is not None and len(self.steps) not in self.share)
         self.steps.append((name, subcaption))
+        self.step_costs.append(0.0)
         self._step_start = self.time
         self.say(subcaption)
 
