@@ -21,6 +21,7 @@ from seminar_anim.errors import UserError
 
 Say = Callable[[str], None]
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+UNSPLIT_QUALITY = "low"  # scenes at this quality are never split over processes
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,12 @@ def run_renders(jobs: list[RenderJob], workers: int, say: Say) -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
     labels = {index: f"[{index + 1}/{len(jobs)}] {job.spec.name}" for index, job in enumerate(jobs)}
     remote = [index for index, job in enumerate(jobs) if not fresh[index]]
-    # Scenes first, one process each; the cores left over split the scenes' steps.
+    # Scenes first, one process each; the cores left over split the scenes' steps, except at
+    # 480p15, where a scene renders in seconds and a second process costs more than it saves.
     for number, index in enumerate(remote):
         share = workers // len(remote) + (1 if number < workers % len(remote) else 0)
-        jobs[index] = replace(jobs[index], parts=max(1, share))
+        if jobs[index].options.quality != UNSPLIT_QUALITY:
+            jobs[index] = replace(jobs[index], parts=max(1, share))
     if workers <= 1 or len(remote) <= 1:
         remote = []
     for index, job in enumerate(jobs):
