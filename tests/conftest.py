@@ -56,7 +56,9 @@ def clean_capture(scene: str, theme: str, steps: list[str] | None) -> Captured:
     """Capture a scene and check the structure tier at every step's end: the steps are the
     expected ones, no text overlaps or leaves the safe area, and every drawn value is the
     manifest's at display precision. `steps` None: any steps (a user's file)."""
+    from seminar_anim.visual.captions import sentences
     from seminar_anim.visual.labels import format_value
+    from seminar_anim.visual.lecture import MAX_SENTENCES
     from seminar_anim.visual.lint import layout_problems
 
     manifest, captures = captured(scene, theme=theme)
@@ -72,6 +74,7 @@ def clean_capture(scene: str, theme: str, steps: list[str] | None) -> Captured:
             assert text.text == format_value(manifest.values[text.key]), f"{capture.name}: {text.key}"
         if steps is not None:  # a user's file: its steps say what its cells' titles say
             assert typed_numbers(capture.caption, manifest) == [], f"{capture.name}: {capture.caption}"
+        assert 1 <= len(sentences(capture.caption)) <= MAX_SENTENCES, f"{capture.name}: {capture.caption}"
     return manifest, captures
 
 

@@ -102,9 +102,14 @@ def test_sound_and_video_last_equally_and_the_loudness_is_minus_16_lufs(
     assert abs(loudness(samples) - TARGET_LUFS) <= 1.0
     assert np.abs(samples).max() < 1.0  # the gain never clips
     sections = json.loads((plan.folder / "sections" / "sections.json").read_text())
-    for entry in sections:  # every step's clip carries its part of the sound
+    for entry, sentence in zip(sections, SENTENCES, strict=True):  # each clip: its part of the sound, its cue
         clip = plan.folder / "sections" / entry["video"]
-        assert abs(len(sound(clip)) / RATE - video_seconds(clip)) <= 1 / FPS
+        samples = sound(clip)
+        assert abs(len(samples) / RATE - video_seconds(clip)) <= 1 / FPS
+        (cue,) = srt.parse(clip.with_suffix(".srt").read_text())
+        assert cue.content == sentence
+        spoken = samples[round(cue.start.total_seconds() * RATE) : round(cue.end.total_seconds() * RATE)]
+        assert rms(spoken) > 10 * rms(samples[round(cue.end.total_seconds() * RATE) + RATE // 20 :])
 
 
 def test_each_subtitle_is_a_sentence_shown_while_it_is_spoken(voiced: tuple[RenderOptions, list[str]]) -> None:

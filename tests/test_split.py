@@ -82,3 +82,20 @@ def test_a_course_rendered_in_shards_and_joined_equals_one_made_on_one_machine(t
     # A part rendered with other options is refused, by name.
     with pytest.raises(OutputError, match="tiny-a"):
         join_course(specs, LESSON, RenderOptions(out=tmp_path / "x", theme="light"), folders, quiet, min_chapter=0)
+
+
+def test_a_scroll_ends_where_it_ends_however_many_frames_draw_it() -> None:
+    """A part passes over another part's scroll in one step: it must land on the very points
+    that sixty frames of it reach, or the parts' frames would differ in the code panel."""
+    from seminar_anim.visual.code import ScrollingCodePanel
+    from seminar_anim.visual.layout import Box
+    from seminar_anim.visual.theme import get_theme
+
+    lines = tuple(f"x{index} = torch.arange({index})" for index in range(12))
+    panels = [ScrollingCodePanel(lines, get_theme("dark"), Box(-6.5, -1.0, 0.0, 3.0)) for _ in range(2)]
+    drawn, passed = (panel.highlight(10) for panel in panels)
+    for alpha in np.linspace(0.0, 1.0, 61):
+        drawn.interpolate(float(alpha))
+    passed.interpolate(1.0)
+    points = [[member.points for member in panel.get_family() if member.points.size] for panel in panels]
+    assert all(np.array_equal(a, b) for a, b in zip(*points, strict=True))

@@ -10,8 +10,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+import srt
 
 from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import QUALITIES, LessonOptions, RenderOptions
@@ -429,6 +432,8 @@ def _collect(
         finish_video(primary, built / primary.name, title, track)
     for subtitle in media.rglob(f"{plan.stem}.srt"):
         shutil.move(subtitle, built / subtitle.name)
+    subtitles = built / f"{plan.stem}.srt"
+    cues = list(srt.parse(subtitles.read_text(encoding="utf-8"))) if subtitles.exists() else []
     index_files = list(media.rglob(f"sections/{plan.stem}.json"))
     if not index_files:
         return
@@ -442,10 +447,23 @@ def _collect(
         target = f"{plan.stem}-{number:02d}-{entry.name}{source.suffix}"
         seconds = video_seconds(source)
         part = None if track is None else track[round(start * RATE) : round((start + seconds) * RATE)]
+        _clip_subtitles(cues, start, seconds, (sections / target).with_suffix(".srt"))
         start += seconds
         finish_video(source, sections / target, f"{title}: step {number}, {entry.name}", part)
         entries[number - 1] = replace(entry, video=target)
     SectionEntry.write_all(sections / SECTIONS_INDEX, entries)
+
+
+def _clip_subtitles(cues: list[srt.Subtitle], start: float, seconds: float, target: Path) -> None:
+    """The cues shown during a clip, `start` to `start + seconds` in the scene, timed from the
+    clip's own start: a slide that plays one step's clip shows that step's subtitles."""
+    begin, end = timedelta(seconds=start), timedelta(seconds=start + seconds)
+    inside = [
+        srt.Subtitle(index, max(cue.start, begin) - begin, min(cue.end, end) - begin, cue.content)
+        for index, cue in enumerate((cue for cue in cues if cue.start < end and cue.end > begin), start=1)
+    ]
+    if inside:
+        target.write_text(srt.compose(inside), encoding="utf-8")
 
 
 def _mp4_to_gif(source: Path, target: Path, theme: str) -> None:

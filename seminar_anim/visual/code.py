@@ -166,12 +166,17 @@ class ScrollingCodePanel(CodePanel):
         leaving = [self.rows[line] for line in lines if self._in_view(line, before) and not self._in_view(line, top)]
         entering = [self.rows[line] for line in lines if self._in_view(line, top) and not self._in_view(line, before)]
         start_bar, end_bar = self.bar.copy(), self.lit(index).shift(shift * UP)
-        moved = [0.0]
+        # Every frame places the rows from where they started, never by adding to the last
+        # frame's shift: the end is then the same, to the last bit, however many frames drew it
+        # (a scene drawn in parts passes over this scroll in one step).
+        family = [member for member in self.rows.get_family() if member.points.size]
+        starts = [member.points.copy() for member in family]
 
         def scroll(_: Mobject, alpha: float) -> None:
             done = smooth(alpha)
-            self.rows.shift((shift * done - moved[0]) * UP)
-            moved[0] = shift * done
+            offset = shift * done * UP
+            for member, points in zip(family, starts, strict=True):
+                member.points = points + offset
             for row in leaving:
                 row.set_opacity(max(0.0, 1 - done / LEAVE_BY))
             for row in entering:

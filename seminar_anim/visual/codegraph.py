@@ -271,11 +271,12 @@ class CodeGraphScene(LectureScene):
             (node for node in graph.nodes if node.key != graph.output),
             key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
         )
+        # The first few nodes are told, leaving the step room for one sentence after the pass.
         told = len(graph.edges) <= MAX_TOLD_EDGES
         for node in pending:
             leaving = view.edges_out_of(node.key)
             results: list[ValueLabel] = []
-            if told and len(leaving) == 1:
+            if told and len(leaving) == 1 and self.room_to_say() > 1:
                 (edge,) = leaving
                 said = [format_value(value) for value in (graph.node(edge.edge.target).grad, edge.edge.local)]
                 self.say(

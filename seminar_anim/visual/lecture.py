@@ -19,6 +19,7 @@ StepHook = Callable[[Scene, int, str], None]
 READING_SECONDS = 1.5  # how long a new line of text is held still
 TITLE_WIDTH = 12.6  # the frame's width less its 5% margins
 PAUSE_SECONDS = 0.35  # the breath between two narrated sentences
+MAX_SENTENCES = 4  # a step's narration: more would outlast what it shows
 HELD_FRAME_COST = 0.02  # a held frame is encoded once and repeated: against a drawn frame's 1
 
 
@@ -141,6 +142,10 @@ class LectureScene(Scene):
             self.spoken.append(Spoken(step, number, sentence, max(self.time, self._speech_end), speech))
             if speech is not None:
                 self._speech_end = self.spoken[-1].start + speech.seconds + PAUSE_SECONDS
+
+    def room_to_say(self) -> int:
+        """How many more sentences the running step may say."""
+        return MAX_SENTENCES - sum(line.step == len(self.steps) for line in self.spoken)
 
     def hold(self, lines: int = 1) -> None:
         """Hold still long enough to read `lines` new lines of text."""
