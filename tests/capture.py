@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from seminar_anim.app.catalogue import SceneSpec
 from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.model.manifest import Manifest
-from seminar_anim.output.render import manim_config, manim_settings
+from seminar_anim.output.render import passed_over
 
 
 @dataclass(frozen=True)
@@ -54,10 +52,5 @@ def capture_sections(
         )
 
     options = RenderOptions(quality=quality, theme=theme)
-    with (
-        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
-        manim_settings(manim_config(options, Path(media), "none", spec.name)),
-    ):
-        scene = spec.load_scene()(facts=facts, theme=theme, on_step_end=on_step_end, skip_animations=True)
-        scene.render()
+    passed_over(spec.load_scene(), facts, spec.name, options, theme=theme, on_step_end=on_step_end)
     return manifest, captures

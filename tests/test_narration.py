@@ -69,10 +69,6 @@ def voiced(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> tuple[Rende
     return options, lines
 
 
-def sound(path: Path) -> np.ndarray:
-    return decode(path)
-
-
 def rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples**2)))
 
@@ -97,14 +93,14 @@ def test_sound_and_video_last_equally_and_the_loudness_is_minus_16_lufs(
     assert plan.folder.name == "480p15_dark_voice"
     with av.open(str(plan.primary)) as container:
         assert [stream.codec_context.name for stream in container.streams.audio] == ["aac"]
-    samples = sound(plan.primary)
+    samples = decode(plan.primary)
     assert abs(len(samples) / RATE - video_seconds(plan.primary)) <= 1 / FPS
     assert abs(loudness(samples) - TARGET_LUFS) <= 1.0
     assert np.abs(samples).max() < 1.0  # the gain never clips
     sections = json.loads((plan.folder / "sections" / "sections.json").read_text())
     for entry, sentence in zip(sections, SENTENCES, strict=True):  # each clip: its part of the sound, its cue
         clip = plan.folder / "sections" / entry["video"]
-        samples = sound(clip)
+        samples = decode(clip)
         assert abs(len(samples) / RATE - video_seconds(clip)) <= 1 / FPS
         (cue,) = srt.parse(clip.with_suffix(".srt").read_text())
         assert cue.content == sentence
@@ -117,7 +113,7 @@ def test_each_subtitle_is_a_sentence_shown_while_it_is_spoken(voiced: tuple[Rend
     plan = plan_render(tiny_spec(), options)
     cues = list(srt.parse((plan.folder / "tiny.srt").read_text()))
     assert [cue.content for cue in cues] == [text for sentence in SENTENCES for text in cue_texts(sentence)]
-    samples = sound(plan.primary)
+    samples = decode(plan.primary)
     inside = np.zeros(len(samples), bool)
     loudness_of_cues = []
     for cue in cues:
@@ -180,10 +176,10 @@ def test_a_voiced_course_joins_the_parts_sound_without_gaps(voiced: tuple[Render
     assert result.outcomes[0].up_to_date  # the part rendered above is reused
     course = options.out / "course" / "480p15_dark" / "course.mp4"
     assert course in result.paths
-    samples = sound(course)
+    samples = decode(course)
     assert abs(len(samples) / RATE - video_seconds(course)) <= 1 / FPS
     assert abs(loudness(samples) - TARGET_LUFS) <= 1.0
-    part = sound(plan_render(tiny_spec(), options).primary)
+    part = decode(plan_render(tiny_spec(), options).primary)
     record = json.loads((course.parent / "course.json").read_text())
     offset = round(record["parts"][1]["offset"] * RATE)  # the title card comes first, its title said
     assert rms(samples[:offset]) > 0.02

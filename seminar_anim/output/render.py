@@ -332,17 +332,23 @@ def render_part(part: Part) -> None:
         scene.render()
 
 
+def passed_over(scene_class: Any, facts: Any, stem: str, options: RenderOptions | None = None, **scene: Any) -> Any:
+    """The scene built and played through without drawing or writing anything (every step
+    passed over), with `scene` its other arguments; its steps, sentences and costs are known."""
+    with (
+        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
+        manim_settings(manim_config(options or RenderOptions(), Path(media), "none", stem)),
+    ):
+        built = scene_class(facts=facts, skip_animations=True, **scene)
+        built.render()
+    return built
+
+
 def step_costs(scene_class: Any, facts: Any, stem: str, narrator: Narrator | None) -> list[float]:
     """What drawing each step costs (frames drawn; a held frame little), from a pass over the
     scene that draws nothing."""
     quiet = None if narrator is None else Narrator(narrator.prefix, narrator.recordings)
-    with (
-        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
-        manim_settings(manim_config(RenderOptions(), Path(media), "none", stem)),
-    ):
-        scene = scene_class(facts=facts, narrator=quiet, share=frozenset())
-        scene.render()
-    return list(scene.step_costs)
+    return list(passed_over(scene_class, facts, stem, narrator=quiet).step_costs)
 
 
 def dealt(costs: list[float], parts: int) -> list[frozenset[int]]:
@@ -385,13 +391,7 @@ def narration_script(spec: SceneSpec, lesson: LessonOptions) -> list[tuple[str, 
     """Every sentence the scene narrates, in order, with the file name its recording must have:
     the scene is built without drawing (its animations skipped) to collect them."""
     facts, _ = spec.compute(lesson)
-    scene_class = spec.load_scene()
-    with (
-        tempfile.TemporaryDirectory(prefix="seminar-anim-") as media,
-        manim_settings(manim_config(RenderOptions(), Path(media), "none", spec.name)),
-    ):
-        scene = scene_class(facts=facts, skip_animations=True)
-        scene.render()
+    scene = passed_over(spec.load_scene(), facts, spec.name)
     narrator = Narrator(spec.name)
     return [(f"{narrator.file_name(line.step, line.number)}.wav", line.text) for line in scene.spoken]
 

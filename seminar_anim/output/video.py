@@ -89,13 +89,7 @@ def mux_interleaved(output: Any, sound: list[Any], packets: Iterable[Any], strea
 
 def video_seconds(path: Path) -> float:
     """A video's length, from its first frame's start to its last frame's end."""
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        _, length = packet_span(container.demux(stream))
-        assert stream.time_base is not None
-        return float(length * stream.time_base)
+    return float(measure(path).seconds)
 
 
 def packet_span(packets: Iterable[Any]) -> tuple[int, int]:
@@ -173,6 +167,4 @@ def concatenate(videos: list[Path], target: Path) -> None:
         template = first.streams.video[0]
         stream = output.add_stream_from_template(template)
         stream.metadata.update(template.metadata)
-        for packet in shifted_packets(clips):
-            packet.stream = stream
-            output.mux(packet)
+        mux_interleaved(output, [], shifted_packets(clips), lambda _packet: stream)

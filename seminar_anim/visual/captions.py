@@ -49,12 +49,16 @@ def sentences(text: str) -> list[str]:
     return [part for part in SENTENCE_END.split(text.strip()) if part]
 
 
+def bracket_depth(text: str) -> int:
+    """How many more brackets `text` opens than it closes."""
+    return sum(text.count(bracket) for bracket in "([{") - sum(text.count(bracket) for bracket in ")]}")
+
+
 def clauses(sentence: str) -> list[str]:
     """A sentence cut at its clause ends, but never inside brackets: `reshape([2, 2])` stays whole."""
     parts, start = [], 0
     for found in CLAUSE_END.finditer(sentence):
-        before = sentence[: found.start()]
-        if sum(before.count(mark) for mark in "([{") == sum(before.count(mark) for mark in ")]}"):
+        if bracket_depth(sentence[: found.start()]) == 0:
             parts.append(sentence[start : found.start()])
             start = found.end()
     return [*parts, sentence[start:]]

@@ -24,6 +24,7 @@ from manim import (
     smooth,
 )
 
+from seminar_anim.visual.captions import bracket_depth
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text, plain_text
 from seminar_anim.visual.layout import Box
@@ -343,7 +344,7 @@ def console_lines(text: str, width: int, then: int | None = None, code: bool = F
                 cut = shallow
             elif spaces and len("".join(line[: spaces[-1] + 1]).rstrip()) * 3 >= room():
                 cut = spaces[-1] + 1
-            depth += _depth("".join(line[:cut]))
+            depth += bracket_depth("".join(line[:cut]))
             lines.append("".join(line[:cut]).rstrip())
             line = [*line[cut:], token]
             line[0] = line[0].lstrip()
@@ -358,11 +359,6 @@ def console_lines(text: str, width: int, then: int | None = None, code: bool = F
     return lines
 
 
-def _depth(text: str) -> int:
-    """How many more brackets `text` opens than it closes."""
-    return sum(text.count(bracket) for bracket in "([{") - sum(text.count(bracket) for bracket in ")]}")
-
-
 def _shallowest(tokens: list[str], depth: int, room: int) -> int | None:
     """Where to cut `tokens` (a line `depth` brackets deep at its start) so that the line is at
     least half of `room` (a third, after a space) and as few brackets deep as can be: after a
@@ -372,6 +368,6 @@ def _shallowest(tokens: list[str], depth: int, room: int) -> int | None:
         head = "".join(tokens[:cut])
         filled = len(head.rstrip())
         if filled * 2 >= room or (head.endswith(" ") and filled * 3 >= room):
-            candidate = (depth + _depth(head), not head.endswith(" "), -cut)
+            candidate = (depth + bracket_depth(head), not head.endswith(" "), -cut)
             best = candidate if best is None or candidate < best else best
     return None if best is None else -best[2]
