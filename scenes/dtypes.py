@@ -8,15 +8,14 @@ from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
-from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
-BYTE = 0.34  # width of one byte in the size bars
-BYTE_CELL, BYTE_WIDTH = 0.38, 0.1  # a cell drawn to its bytes: the digit's room plus this much per byte
-BYTE_TICK, BYTE_GAP = 0.06, 0.02  # the height of a byte's box at a cell's foot, and the gap between boxes
+BYTE = 0.4  # one byte's width, in the size bars and in every cell drawn to its bytes
+BYTE_HEIGHT = 0.6  # the height of a cell drawn to its bytes
+BYTE_TICK, BYTE_GAP = 0.06, 0.03  # the height of a byte's box at a cell's foot, and the gap between boxes
 CELL = 0.72
-BYTE_BOX = 0.42  # one byte of an element drawn in memory
-MASK_WIDTH = 1.05  # wide enough for "False"
+MASK_WIDTH = 1.2  # n and its mask are one byte an element: one width, wide enough for "False"
 TOP = GRAPH_AREA.top - 0.2
 
 
@@ -54,38 +53,35 @@ class DtypesScene(CodeGraphScene):
         self.step(
             "type", f"x.type(torch.uint8) makes a new tensor of {narrow}-byte integers from the {wide}-byte doubles."
         )
-        x = self.grid(facts["x"], "x", by_bytes=True)
-        small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", by_bytes=True)
-        board = self.row(x, self.symbol("arrow.r"), small, top=TOP - 0.3)
-        widths = VGroup(
-            *(
-                self.bytes_each(record, part)
-                for record, part in ((facts["x"], x), (facts["x.type(torch.uint8)"], small))
-            )
-        )
+        # Every cell from here on is as wide as its element's bytes, at the size bars' scale.
+        x = self.grid(facts["x"], "x", size=True)
+        small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", size=True)
+        board = self.column(x, small)
         self.swap_boards([bars], [x], code.highlight(sizes.marks["x"]))
-        self.play(FadeIn(board[1]), TransformFromCopy(x.grid.values[0], small.grid.values[0]))
-        self.play(
-            TransformFromCopy(x.grid.values[1], small.grid.values[1]), FadeIn(small.grid.layers), FadeIn(small.label)
-        )
-        self.play(FadeIn(widths))
+        self.play(FadeIn(small.grid.layers), *flow(x.grid, small.grid))
+        self.play(FadeIn(small.label))
         self.execute(code, output, sizes, sizes.marks["print_x"])
         self.hold(1)
 
         self.step(
             "narrowing", "Converting to a narrower type changes values: fractions are cut off, big integers wrap."
         )
-        code2, output2 = self.swap_panels(code, output, conversions.code, board, widths)
-        cut = self.conversion(facts["y"], facts["y.int()"], "y", "y.int()")
-        wrap = self.conversion(facts["w"], facts["w.to(torch.uint8)"], "w", "w.to(torch.uint8)")
-        boards = [self.row(*cut, top=TOP), self.row(*wrap, top=TOP - 2.3)]
-        for (source, arrow, result), made, printing in ((cut, "y", "print_y"), (wrap, "w", "print_w")):
-            self.play(code2.highlight(conversions.marks[made]), FadeIn(source))
-            self.play(FadeIn(arrow), *flow(source.grid, result.grid), FadeIn(result.grid.layers))
-            self.play(FadeIn(result.label))
-            self.execute(code2, output2, conversions, conversions.marks[printing])
-            self.hold(1)
-        memory = self.bytes_kept(facts, wrap, conversions.marks["w_bytes"], code2)
+        code2, output2 = self.swap_panels(code, output, conversions.code, board)
+        y, y_int = self.grid(facts["y"], "y"), self.grid(facts["y.int()"], "y.int()")
+        cut = self.column(y, y_int)
+        source, result = self.grid(facts["w"], "w"), self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)")
+        wrap = VGroup(source, self.symbol("arrow.r"), result).arrange(RIGHT, buff=0.4, aligned_edge=UP)
+        wrap[1].set_y(source.grid.get_y())
+        wrap.next_to(cut, DOWN, buff=0.45).align_to(cut, LEFT)
+        self.play(code2.highlight(conversions.marks["y"]), FadeIn(y))
+        self.play(FadeIn(y_int.grid.layers), *flow(y.grid, y_int.grid))
+        self.play(FadeIn(y_int.label))
+        self.execute(code2, output2, conversions, conversions.marks["print_y"])
+        self.hold(1)
+        self.play(code2.highlight(conversions.marks["w"]), FadeIn(source))
+        memory = self.bytes_kept(facts, source, wrap[1], result, conversions.marks, code2)
+        self.execute(code2, output2, conversions, conversions.marks["print_w"])
+        self.hold(1)
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
         # n and its mask keep one width, each cell over the mask's cell for it; their bytes show at their feet.
@@ -98,7 +94,7 @@ class DtypesScene(CodeGraphScene):
             n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
-        self.swap_boards([*boards, memory], [column[0]], code2.highlight(conversions.marks["n"]))
+        self.swap_boards([cut, wrap, memory], [column[0]], code2.highlight(conversions.marks["n"]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
         chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
@@ -119,44 +115,59 @@ class DtypesScene(CodeGraphScene):
         self.hold(2)
 
     def bytes_kept(
-        self, facts: BasicsFacts, wrap: tuple[CaptionedGrid, VMobject, CaptionedGrid], line: int, code: CodePanel
+        self,
+        facts: BasicsFacts,
+        source: CaptionedGrid,
+        arrow: VMobject,
+        result: CaptionedGrid,
+        marks: dict[str, int],
+        code: CodePanel,
     ) -> VGroup:
-        """The first element that wraps, as the bytes memory holds (w.view(torch.uint8)): the
-        one-byte type keeps only its least significant byte, and that byte is the result."""
+        """w's bytes as memory holds them (w.view(torch.uint8)), each under its element; narrowing
+        to one byte keeps each element's least significant byte, and that byte is the result."""
         theme = self.theme
-        source, _, result = wrap
-        values, bytes_ = facts.tensors["w"], facts.tensors["w_bytes"]
-        narrowed = facts.tensors["w.to(torch.uint8)"]
+        bytes_ = facts["w_bytes"]
         (kept,) = facts.data["kept"]
-        changed = next(index for index, (a, b) in enumerate(zip(values.values, narrowed.values, strict=True)) if a != b)
-        size = values.element_size
-        first = changed * size
-        cells = VGroup()
-        for index in range(first, first + size):
-            box = Rectangle(width=BYTE_BOX, height=BYTE_BOX, color=theme.storage, stroke_width=2)
-            byte = ValueLabel(bytes_.element_key(index), bytes_.values[index], theme.text, SMALL_SIZE + 3)
-            cells.add(VGroup(box, byte.move_to(box)))
-        cells.arrange(RIGHT, buff=0)
-        heading = VGroup(
-            ValueLabel(values.element_key(changed), values.values[changed], theme.text, LABEL_SIZE),
-            plain_text("in memory, byte by byte:", theme.muted, SMALL_SIZE),
-            code_text("w_bytes", theme, SMALL_SIZE, theme.muted),
-            ValueLabel(bytes_.dtype_key, bytes_.dtype, theme.muted, SMALL_SIZE + 2),
-        ).arrange(RIGHT, buff=0.2)
-        memory = VGroup(heading, cells).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-        memory.next_to(source, DOWN, buff=0.45).align_to(source, LEFT)
-        keep = SurroundingRectangle(cells[int(kept.value)], color=theme.selection, buff=0.03, stroke_width=5)
-        self.play(code.highlight(line), Indicate(source.grid.cells[changed], color=theme.selection))
-        self.play(TransformFromCopy(source.grid.values[changed], heading[0]), FadeIn(heading[1:]))
-        self.play(AnimationGroup(*(FadeIn(box, shift=0.1 * DOWN) for box in cells), lag_ratio=0.1))
-        others = [box for index, box in enumerate(cells) if index != kept.value]
-        self.play(Create(keep), *(box.animate.set_opacity(0.3) for box in others))
-        self.play(
-            TransformFromCopy(cells[int(kept.value)][1], result.grid.values[changed]),
-            Indicate(result.grid.cells[changed], color=theme.selection),
+        size = facts["w"].element_size
+        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=BYTE)
+        cells.next_to(source.label, DOWN, buff=0.2).align_to(source.grid, LEFT)
+        label = VGroup(
+            code_text("w_bytes", theme, SMALL_SIZE + 3, theme.text),
+            ValueLabel(bytes_.dtype_key, bytes_.dtype, theme.muted, SMALL_SIZE + 3),
+        ).arrange(RIGHT, buff=0.15)
+        label.next_to(cells, DOWN, buff=0.12).align_to(cells, LEFT)
+        chosen = [index * size + int(kept.value) for index in range(len(facts["w"].values))]
+        frames = VGroup(
+            *(
+                SurroundingRectangle(cells.cells[index], color=theme.selection, buff=0.03, stroke_width=5)
+                for index in chosen
+            )
         )
-        self.hold(1)
-        return VGroup(memory, keep)
+        others = [
+            VGroup(cells.cells[index], cells.values[index]) for index in range(len(cells.cells)) if index not in chosen
+        ]
+        self.play(code.highlight(marks["w_bytes"]))
+        self.play(
+            AnimationGroup(
+                *(
+                    TransformFromCopy(
+                        source.grid.cells[element], VGroup(*cells.cells[element * size : (element + 1) * size])
+                    )
+                    for element in range(len(source.grid.cells))
+                ),
+                lag_ratio=0.3,
+            ),
+            FadeIn(label),
+        )
+        self.play(FadeIn(VGroup(*cells.values)))
+        self.play(code.highlight(marks["print_w"]), Create(frames), *(part.animate.set_opacity(0.3) for part in others))
+        self.play(
+            FadeIn(arrow),
+            FadeIn(result.grid.layers),
+            *(TransformFromCopy(cells.values[index], result.grid.values[slot]) for slot, index in enumerate(chosen)),
+        )
+        self.play(FadeIn(result.label))
+        return VGroup(cells, label, frames)
 
     def size_bars(self, facts: BasicsFacts) -> VGroup:
         """One row per dtype: its name, one square per byte of element_size(), and the count."""
@@ -168,10 +179,10 @@ class DtypesScene(CodeGraphScene):
             size = element_size.value
             squares = VGroup(
                 *(
-                    Square(BYTE, color=theme.storage, stroke_width=2).set_fill(theme.storage, 0.35)
+                    Square(BYTE - BYTE_GAP, color=theme.storage, stroke_width=2).set_fill(theme.storage, 0.35)
                     for _ in range(int(size))
                 )
-            ).arrange(RIGHT, buff=0.04)
+            ).arrange(RIGHT, buff=BYTE_GAP)
             count = ValueLabel(element_size.key, size, theme.storage, LABEL_SIZE)
             rows.add(VGroup(name, squares, count))
         # Names in one column, squares from one left edge, so lengths compare at a glance.
@@ -190,42 +201,40 @@ class DtypesScene(CodeGraphScene):
         heading[2].next_to(heading[1], RIGHT, buff=0.12)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
-    def grid(self, record: GridRecord, name: str, fact: str = "dtype", by_bytes: bool = False) -> CaptionedGrid:
-        """A captioned grid; `by_bytes` makes each cell as wide as its element's bytes."""
-        width = BYTE_CELL + BYTE_WIDTH * record.element_size if by_bytes else CELL
-        grid = TensorGrid(record, self.theme, cell=CELL, width=width)
-        if by_bytes:
-            self.byte_strips(grid)
-        return grid.with_caption(self.theme, name, fact)
+    def grid(self, record: GridRecord, name: str, size: bool = False) -> CaptionedGrid:
+        """A grid as wide as its bytes, BYTE each, with the bytes marked at its foot, captioned
+        with its dtype (and, with `size`, element_size() beside it)."""
+        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=BYTE * record.element_size))
+        captioned = grid.with_caption(self.theme, name, "dtype")
+        if size:  # on a line of its own: a one-byte grid is narrower than its name
+            label = captioned.label
+            named = VGroup(*label.submobjects).arrange(RIGHT, buff=0.15)
+            sized = VGroup(
+                code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
+                ValueLabel(record.fact_key("element_size"), record.element_size, self.theme.storage, LABEL_SIZE),
+            ).arrange(RIGHT, buff=0.15)
+            label.submobjects = [named, sized]
+            label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(grid, DOWN, buff=0.15).align_to(grid, LEFT)
+        return captioned
 
     def byte_strips(self, grid: TensorGrid) -> TensorGrid:
-        """Along the foot of each cell, one small box per byte of its element, BYTE_WIDTH each:
-        the boxes' lengths are to scale where a cell must be wider than its bytes for its digits."""
+        """Along the foot of each cell, one small box per byte of its element, side by side
+        across the cell's width: a cell drawn to its bytes shows each byte's own width."""
         count = grid.record.element_size
         for cell in grid.cells:
+            pitch = cell.width / count
             boxes = VGroup(
                 *(
-                    Rectangle(width=BYTE_WIDTH - BYTE_GAP, height=BYTE_TICK, stroke_width=0)
+                    Rectangle(width=pitch - BYTE_GAP, height=BYTE_TICK, stroke_width=0)
                     .set_fill(self.theme.storage, opacity=0.7)
-                    .move_to((index * BYTE_WIDTH, 0.0, 0.0))
+                    .move_to((index * pitch, 0.0, 0.0))
                     for index in range(count)
                 )
             )
             grid.layers.add(boxes.move_to(cell).align_to(cell, DOWN).shift(BYTE_GAP * 2 * UP))
         return grid
 
-    def bytes_each(self, record: GridRecord, part: VGroup) -> VGroup:
-        """`element_size() N` under a captioned grid, N live: the bytes of each element."""
-        line = VGroup(
-            code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
-            ValueLabel(record.fact_key("element_size"), record.element_size, self.theme.storage, LABEL_SIZE),
-        ).arrange(RIGHT, buff=0.15)
-        return line.next_to(part, DOWN, buff=0.2).align_to(part, LEFT)
-
-    def conversion(
-        self, source: GridRecord, result: GridRecord, left: str, right: str
-    ) -> tuple[CaptionedGrid, VMobject, CaptionedGrid]:
-        return self.grid(source, left, by_bytes=True), self.symbol("arrow.r"), self.grid(result, right, by_bytes=True)
-
-    def row(self, *parts: VMobject, top: float) -> VGroup:
-        return terms_row(*parts, centre_x=GRAPH_AREA.centre_x, top=top, width=GRAPH_AREA.width - 0.2, gap=0.4)
+    def column(self, *parts: CaptionedGrid) -> VGroup:
+        """Captioned grids one under the other, left-aligned at the graph area's left, below TOP."""
+        column = VGroup(*parts).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        return column.move_to((GRAPH_AREA.left + 0.2, TOP, 0), aligned_edge=UL)

@@ -288,3 +288,27 @@ def test_a_stride_walk_hops_its_strides_to_the_element_it_reads(name: str, row: 
     tip = hops[-1][0].get_end()
     assert landing.get_left()[0] < tip[0] < landing.get_right()[0]
     assert tip[1] > max(index.get_top()[1] for index in block.ruler)
+
+
+def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
+    from types import SimpleNamespace
+
+    from scenes.dtypes import BYTE, DtypesScene
+    from seminar_anim.model.basics import dtypes_lesson
+    from seminar_anim.visual.theme import get_theme
+
+    facts = dtypes_lesson()
+    scene = SimpleNamespace(theme=get_theme("dark"))
+    scene.byte_strips = lambda grid: DtypesScene.byte_strips(scene, grid)  # type: ignore[arg-type]
+    names = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)")
+    sizes = {facts[name].element_size for name in names}
+    assert sizes == {1, 2, 4, 8}, "the narrowing steps compare one, two, four and eight bytes"
+    for name in names:
+        record = facts[name]
+        grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
+        for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
+            assert cell.width == pytest.approx(BYTE * record.element_size), name
+            assert len(strip) == record.element_size, name
+            assert strip.width <= cell.width
+    # The mask step draws n and its mask one width: both are one byte an element.
+    assert facts["n"].element_size == facts["mask"].element_size == 1
