@@ -42,7 +42,7 @@ VALUE_SIZE = 26
 OP_SIZE = 24
 NAME_SIZE = 20
 EDGE_GAP = 1.0  # room between columns for an edge and its label
-EDGE_LABEL_MARGIN = 0.8  # edge visible on both sides of its label
+EDGE_LABEL_MARGIN = 1.0  # edge visible on both sides of its label
 ROW_GAP = 0.3
 MAX_ZOOM = 1.35  # how much a small graph may grow to fill its area
 # A user's graph too big to keep its text 8 px tall even across the whole frame (as 24

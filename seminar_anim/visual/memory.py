@@ -22,11 +22,13 @@ from manim import (
 from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_note, code_text, plain_text
+from seminar_anim.visual.tensor import VALUE_SHARE
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
 CELL_WIDTH = 0.9
 CELL_HEIGHT = 0.6
 VALUE_SIZE = 26
+RULER_GAP = 0.14  # between a cell and its index above or byte offset below: clear of any outline round it
 TAG_GAP = 0.08  # between the byte offsets and a view's marks under its cells
 FACT_SIZE = SMALL_SIZE + 2  # a fact line: the call and its value, in the code's font
 TAG_RISE = 0.22  # between a view's marks and the tag with its name, joined by lines
@@ -75,14 +77,16 @@ class MemoryBlock(VGroup):
             value, offset = layout.element(index)
             cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
             cell.set_fill(theme.panel, opacity=1).move_to((position * cell_width, 0.0, 0.0))
-            number = _within(ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE), cell_width * 0.9)
+            number = _within(
+                ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE), cell_width * VALUE_SHARE
+            )
             number.move_to(cell)
             byte = _within(ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4), cell_width * 0.95)
-            byte.next_to(cell, DOWN, buff=0.1)
+            byte.next_to(cell, DOWN, buff=RULER_GAP)
             ordinal = _within(
                 ValueLabel(layout.index_key(index), index, theme.muted, SMALL_SIZE + 4), cell_width * 0.95
             )
-            self.ruler.append(ordinal.next_to(cell, UP, buff=0.1))
+            self.ruler.append(ordinal.next_to(cell, UP, buff=RULER_GAP))
             self.cells.add(cell)
             self.values.append(number)
             self.offsets.append(byte)

@@ -20,6 +20,7 @@ from manim import (
 )
 
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
+from seminar_anim.visual.lint import MIN_GLYPH_HEIGHT, glyph_height
 from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 CAPTION_OVERHANG = 1.4  # how far a caption may reach past its grid before it takes two lines
 CELL = 0.55
 DEPTH_SHIFT = (0.28, 0.22)  # how far each matrix further back sits, right and up
+VALUE_SHARE = 0.78  # the most of a cell's width its number takes, clear of both borders
+TIGHT_SHARE = 0.92  # and the most a long number may take, to stay legible
 
 
 class TensorGrid(VGroup):
@@ -143,8 +146,11 @@ def _cell_value(key: str, value: Element, ink: str, size: float, width: float, c
     """An element's number in its cell, shrunk to fit the cell's width, drawn above the filled
     cells whatever order they are added to a scene in."""
     label = ValueLabel(key, value, ink, size)
-    if label.width > width * 0.9:
-        label.scale_to_fit_width(width * 0.9)
+    if label.width > width * VALUE_SHARE:
+        label.scale_to_fit_width(width * VALUE_SHARE)
+        # Legible first: a number too long for its margins comes closer to the borders.
+        if glyph_height(label) < MIN_GLYPH_HEIGHT:
+            label.scale(min(1.02 * MIN_GLYPH_HEIGHT / glyph_height(label), width * TIGHT_SHARE / label.width))
     return label.move_to(cell).set_z_index(1)
 
 
