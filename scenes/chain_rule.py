@@ -71,7 +71,7 @@ class ChainRuleScene(CodeGraphScene):
             names = {outer.key: "h", inner.key: "u", "x": "x"}
             rule, applied = rules[target.key]
             self.show_strip(
-                self.symbol(f"(partial {names[target.key]})/(partial {names[source.key]})"),
+                math_text(f"(partial {names[target.key]})/(partial {names[source.key]})", theme.local, STRIP_SIZE),
                 self.symbol("="),
                 self.symbol(rule),
                 self.symbol("="),
@@ -90,15 +90,20 @@ class ChainRuleScene(CodeGraphScene):
         _, inner_edge = reversed(view.edges)
         # The same form as every backward line: the gradient arriving at u times u's local derivative.
         upstream = view.nodes[inner.key].grad
+        # Each factor in the colour of its number: the gradient arriving at u, u's local derivative.
         self.show_strip(
-            self.symbol("(partial h)/(partial x) = (partial h)/(partial u) dot (partial u)/(partial x)"),
+            self.derivative(graph, "x", "h"),
+            self.symbol("="),
+            math_text("(partial h)/(partial u)", theme.backward, STRIP_SIZE),
+            self.symbol("dot"),
+            math_text("(partial u)/(partial x)", theme.local, STRIP_SIZE),
             self.symbol("="),
             self.number(upstream),
             self.symbol("dot"),
             self.number(inner_edge.local, theme.local),
             self.symbol("="),
             self.number(view.nodes["x"].grad),
-            sources={2: upstream, 4: inner_edge.local, 6: view.nodes["x"].grad},
+            sources={6: upstream, 8: inner_edge.local, 10: view.nodes["x"].grad},
         )
         said = [format_value(label.value) for label in (upstream, inner_edge.local, view.nodes["x"].grad)]
         self.say(f"{said[0]} times {said[1]} is {said[2]}.")

@@ -9,7 +9,7 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import IndexingFacts, indexing_lesson
 from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn
+from seminar_anim.visual.fades import FadeIn, swap_words
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
@@ -17,7 +17,6 @@ from seminar_anim.visual.theme import SMALL_SIZE
 CELL = 0.75
 FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
 MATRIX_TOP = GRAPH_AREA.bottom + 0.9  # the 2-d tensor's grid, under the facts of its selections
-WORDS_SHARE = 0.4  # of a change of selection: the old words fade out in the first, the new in the last
 
 
 class IndexingScene(CodeGraphScene):
@@ -94,9 +93,8 @@ class IndexingScene(CodeGraphScene):
                 shapes = _shapes(parts)
                 # The old words are gone before the new ones show: never two tags in one place.
                 self.play(
-                    FadeOut(_words(self.current), rate_func=lambda t: smooth(min(1.0, t / WORDS_SHARE))),
                     ReplacementTransform(_shapes(self.current), shapes),
-                    FadeIn(_words(parts), rate_func=lambda t: smooth(max(0.0, (t - 1 + WORDS_SHARE) / WORDS_SHARE))),
+                    *swap_words(_words(self.current), _words(parts)),
                 )
                 self.remove(shapes, self.current)
                 self.add(parts)

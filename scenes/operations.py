@@ -12,7 +12,7 @@ from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
 TOP = GRAPH_AREA.top - 0.5
-QUICK = 0.5  # after the first row of a sweep, its moves take this share of the time
+QUICK = 0.5  # after a sweep's first element, its moves take this share of the time
 QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
 
 
@@ -67,14 +67,7 @@ class OperationsScene(CodeGraphScene):
         self.play(code2.highlight(math.marks["abs"]), FadeIn(pointwise[:2]))
         self.play(TransformFromCopy(source.grid, absolute.grid), FadeIn(absolute.label))
         self.play(code2.highlight(math.marks["mean"]), FadeIn(reduction[:2]))
-        # A reduction: every element of a flows into the one number.
-        average = mean.grid.values[0]
-        self.play(
-            FadeIn(mean.grid.cells[0]),
-            *(FadeOut(value.copy(), target_position=average) for value in again.grid.values),
-        )
-        self.play(FadeIn(average, scale=1.5))
-        self.play(FadeIn(mean.label))
+        self.gather(again, mean)
         self.hold(1)
 
         self.step("element-wise", "a + c and a * c pair up elements in the same positions: shapes must match.")
@@ -125,7 +118,7 @@ class OperationsScene(CodeGraphScene):
         code3, output3 = self.swap_panels(code2, output2, visible.code, board, added)
         source = self.grid(facts["x"], "x")
         magnitudes = self.grid(facts["magnitudes"], "torch.abs(x)")
-        pointwise = self.row(source, self.symbol('arrow.r^"abs"'), magnitudes, gap=0.5, top=GRAPH_AREA.top)
+        pointwise = self.row(source, self.arrow("abs"), magnitudes, gap=0.5, top=GRAPH_AREA.top)
         factor, squared = self.grid(facts["x"], "x"), self.grid(facts["squares"], "squares")
         squares = self.row(
             factor, self.symbol("ast"), self.grid(facts["x"], "x"), self.symbol("="), squared, top=TOP - 2.9
@@ -137,10 +130,36 @@ class OperationsScene(CodeGraphScene):
         self.play(FadeIn(squared.grid.layers), *flow(factor.grid, squared.grid), FadeIn(squared.label))
         self.hold(1)
 
+        self.step(
+            "turn", "On the same data, x.t() puts each element in its mirrored place, and mean averages all of them."
+        )
+        turned_from, turned = self.grid(facts["x"], "x"), self.grid(facts["x_t"], "x.t()")
+        turn = self.row(turned_from, self.arrow("t()"), turned, gap=0.5, top=GRAPH_AREA.top)
+        averaged_from, averaged = self.grid(facts["x"], "x"), self.grid(facts["average"], "x.mean()")
+        reduce = self.row(averaged_from, self.arrow("mean"), averaged, gap=0.5, top=TOP - 2.9)
+        self.swap_boards([pointwise, squares], [turn[:2]], code3.highlight(visible.marks["x_t"]))
+        # Each element keeps its identity: x[i, j] swaps along an arc to x.t()[j, i].
+        rows, columns = facts["x"].shape
+        self.play(
+            FadeIn(turned.grid.layers),
+            *(
+                TransformFromCopy(
+                    turned_from.grid.values[i * columns + j], turned.grid.values[j * rows + i], path_arc=-PI / 3
+                )
+                for i in range(rows)
+                for j in range(columns)
+            ),
+            run_time=1.5,
+        )
+        self.play(FadeIn(turned.label))
+        self.play(code3.highlight(visible.marks["average"]), FadeIn(reduce[:2]))
+        self.gather(averaged_from, averaged)
+        self.hold(1)
+
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
         left, right, result = (self.grid(facts[key], key) for key in ("x", "w", "m"))
         product = self.row(left, self.symbol("times"), right, self.symbol("="), result, top=TOP - 0.4)
-        self.swap_boards([pointwise, squares], [product[:4]], code3.highlight(visible.marks["w"]))
+        self.swap_boards([turn, reduce], [product[:4]], code3.highlight(visible.marks["w"]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)
         self.play(FadeOut(self.strip))
@@ -169,14 +188,35 @@ class OperationsScene(CodeGraphScene):
                         if factor:
                             terms.append(self.symbol("dot"))
                         sources[len(terms)] = grid.values[index]
-                        terms.append(self.number(grid.values[index], theme.text))
+                        terms.append(self.factor(grid.values[index]))
                 cell = result.values[row * columns + column]
                 terms += [self.symbol("="), self.number(cell, theme.forward)]
-                quick = 1.0 if row == 0 else QUICK  # the first row slowly; the others at a glance
-                self.play(*([Create(across)] if column == 0 else []), Create(down), run_time=0.4 * quick)
-                self.show_strip(*terms, sources=sources, run_time=None if row == 0 else QUICK_STRIP_SECONDS)
-                self.play(TransformFromCopy(self.strip[-1], cell), FadeOut(down), run_time=0.6 * quick)
+                first = row == column == 0  # the first element slowly; the others at a glance
+                quick = 1.0 if first else QUICK
+                # The cell being computed is marked too: row, column and where their sum goes.
+                there = SurroundingRectangle(result.cells[row * columns + column], color=theme.forward, buff=0.04)
+                self.play(*([Create(across)] if column == 0 else []), Create(down), Create(there), run_time=0.4 * quick)
+                self.show_strip(*terms, sources=sources, run_time=None if first else QUICK_STRIP_SECONDS)
+                self.play(TransformFromCopy(self.strip[-1], cell), FadeOut(down), FadeOut(there), run_time=0.6 * quick)
             self.play(FadeOut(across), run_time=0.3)
+
+    def gather(self, source: CaptionedGrid, result: CaptionedGrid) -> None:
+        """A reduction: every element of `source` flows into the one number of `result`."""
+        number = result.grid.values[0]
+        self.play(
+            FadeIn(result.grid.cells[0]),
+            *(FadeOut(value.copy(), target_position=number) for value in source.grid.values),
+        )
+        self.play(FadeIn(number, scale=1.5))
+        self.play(FadeIn(result.label))
+
+    def factor(self, value: ValueLabel) -> VMobject:
+        """A factor of a product in the calculation line; a negative one in parentheses, so
+        `+ (−1.0) · 4.0` never reads as `+ −1.0`."""
+        number = self.number(value, self.theme.text)
+        if float(value.value) >= 0:
+            return number
+        return VGroup(self.symbol("("), number, self.symbol(")")).arrange(RIGHT, buff=0.03)
 
     def grid(self, record: GridRecord, name: str) -> CaptionedGrid:
         """A result tensor's grid with its code name and live shape beneath."""

@@ -5,7 +5,7 @@ from manim import *
 from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import StorageFacts, storage_lesson
 from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn, FadeOut
+from seminar_anim.visual.fades import FadeIn, FadeOut, swap_words
 from seminar_anim.visual.labels import BESIDE_MATH, ValueLabel, code_text, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, FACT_SIZE, MemoryBlock, StridedView, view_facts
@@ -15,8 +15,12 @@ STORAGE_TOP = GRAPH_AREA.top - 0.1
 STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BOX.top)
 HOP_ROOM = 0.6  # over the element indices, where the stride walk hops
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
+CLEARANCE = 0.15  # the least room between a grid and the marks or labels near it
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
 DIM = 0.25  # the opacity of the cells a walk has not read yet
+QUICK_MOVE, QUICK_LINE = 0.6, 1.6  # after a walk's first element: its move, and its offset line's arrival
+HOP_TIME = 0.6  # one hop of a stride over the storage
+SWAP_ARC = -0.8 * PI  # the arc two values swap along in a transpose
 
 
 class StorageScene(CodeGraphScene):
@@ -80,9 +84,10 @@ class StorageScene(CodeGraphScene):
             Indicate(block.cells, color=theme.storage, scale_factor=1.05),
         )
         self.execute(code, output, slide, slide.marks["same"])
+        # Drawn round the two cells, not over them: the values stay readable.
         self.play(
-            Indicate(grid[0][0], color=theme.selection),
-            Indicate(block.cell(views["c"].elements[0]), color=theme.selection),
+            Circumscribe(grid[0][0], color=theme.selection, buff=0.04),
+            Circumscribe(block.cell(views["c"].elements[0]), color=theme.selection, buff=0.04),
         )
         self.execute(code, output, slide, slide.marks["stride"])
         self.play(Indicate(c_facts[1], color=theme.selection))
@@ -101,17 +106,18 @@ class StorageScene(CodeGraphScene):
         t_grid = self.grid(views["t"], t_window)
         t_facts = view_facts(views["t"], theme).move_to(c_facts, aligned_edge=UP + LEFT)
         self.play(code2.highlight(transposed.marks["t"]), ReplacementTransform(c_window, t_window))
-        self.transpose(views["c"], grid, views["t"], t_grid)
-        self.play(ReplacementTransform(c_facts, t_facts))
+        self.transpose(views["c"], grid, views["t"], t_grid, *swap_words(c_facts, t_facts))
         self.execute(code2, output2, transposed, transposed.marks["t_facts"])
-        self.walk(views["t"], t_grid, block)
+        self.walk(views["t"], t_grid, block, slow=False)  # c's walk was read slowly
 
         self.step("contiguous", "t.contiguous() copies the values, in t's order, into a new storage.")
         copy = MemoryBlock(facts.copy, theme, "d.untyped_storage(): a new block")
         copy.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
         # t's grid steps aside, right and over the new block's title, for the block to take the room under it.
         aside = (GRAPH_AREA.right - 0.2 - t_grid.get_right()[0]) * RIGHT
-        aside += (copy.get_top()[1] + GRID_GAP - t_grid.get_bottom()[1]) * UP
+        # It rises no higher than the window's marks under the storage leave room for.
+        ceiling = t_window.marks.get_bottom()[1] - CLEARANCE
+        aside += min(copy.get_top()[1] + GRID_GAP - t_grid.get_bottom()[1], ceiling - t_grid.get_top()[1]) * UP
         self.play(
             code2.highlight(transposed.marks["d"]),
             FadeOut(t_facts),
@@ -143,24 +149,33 @@ class StorageScene(CodeGraphScene):
         grid = VGroup(cells, numbers, name)
         return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
 
-    def transpose(self, before: ViewLayout, grid: VGroup, after: ViewLayout, t_grid: VGroup) -> None:
-        """Each value keeps its identity and swaps along an arc to its place in the transpose."""
+    def transpose(
+        self, before: ViewLayout, grid: VGroup, after: ViewLayout, t_grid: VGroup, *alongside: Animation
+    ) -> None:
+        """Each value keeps its identity and swaps along an arc to its place in the transpose,
+        round the grid's middle rather than through it; `alongside` plays with the swap."""
         cells, numbers, name = grid
         moves = []
         for position, element in enumerate(after.elements):
             source = before.elements.index(element)
-            arc = 0.0 if source == position else -PI / 2
+            arc = 0.0 if source == position else SWAP_ARC
             moves.append(ReplacementTransform(numbers[source], t_grid[1][position], path_arc=arc))
-        self.play(ReplacementTransform(cells, t_grid[0]), ReplacementTransform(name, t_grid[2]), *moves, run_time=1.5)
+        self.play(
+            ReplacementTransform(cells, t_grid[0]),
+            *swap_words(name, t_grid[2]),
+            *moves,
+            *alongside,
+            run_time=1.5,
+        )
 
-    def walk(self, view: ViewLayout, grid: VGroup, block: MemoryBlock) -> None:
+    def walk(self, view: ViewLayout, grid: VGroup, block: MemoryBlock, slow: bool = True) -> None:
         """Visit each element: its grid cell, the hops of its strides over the storage from the
         view's first element, the offset arithmetic, and the storage cell it lands on. Cells
         not read yet are dimmed."""
         theme = self.theme
         columns = view.shape[1]
         pointer = SurroundingRectangle(grid[0][0], color=theme.selection, buff=0.05, stroke_width=6)
-        target = SurroundingRectangle(block.cell(view.elements[0]), color=theme.selection, buff=0.08, stroke_width=6)
+        target = SurroundingRectangle(block.cell(view.elements[0]), color=theme.selection, buff=0.04, stroke_width=6)
         self.play(
             Create(pointer),
             Create(target),
@@ -183,18 +198,21 @@ class StorageScene(CodeGraphScene):
                 plain_text("value", theme.muted, 30 * BESIDE_MATH),
                 ValueLabel(view.value_key(position), view.values[position], theme.text, 30),
             )
+            # The first element is read slowly; the others repeat its pattern, at a glance.
+            first = slow and position == 0
             self.play(
                 FadeOut(hops),
                 FadeOut(self.strip),
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),
                 block.values[element].animate.set_opacity(1),
+                run_time=1.0 if first else QUICK_MOVE,
             )
             self.strip = VGroup()
             hops = self.hops(view, block, row, column)
             if len(hops):
-                self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0))
-            self.show_strip(*arithmetic)
+                self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0), run_time=HOP_TIME * len(hops))
+            self.show_strip(*arithmetic, run_time=None if first else QUICK_LINE)
             self.hold(1)
         self.play(FadeOut(pointer), FadeOut(target), FadeOut(hops))
 

@@ -22,6 +22,7 @@ STEPS = {
         "matmul",
         "broadcast",
         "visible",
+        "turn",
         "sweep",
     ],
 }
@@ -56,6 +57,10 @@ def test_operations_match_pytorch() -> None:
     assert [[values[f"broadcasting[{i}, {j}]"] for j in range(2)] for i in range(3)] == broadcast
     assert values["mean_value[]"] == torch.mean(a).item() == 1.0
     assert values["broadcasting.dtype"] == "float32"
+    # The counted data's transpose and mean: every element visible, none hidden by ones and zeros.
+    x = torch.arange(6.0).reshape(3, 2) - 2
+    assert [[values[f"x_t[{i}, {j}]"] for j in range(3)] for i in range(2)] == x.t().tolist()
+    assert values["average[]"] == x.mean().item() == 0.5
 
 
 def test_tensors_report_dim_and_shape() -> None:

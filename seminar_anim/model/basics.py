@@ -114,7 +114,24 @@ def operations_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     """The slides' creation and math operations, every result with its values and shape."""
     run = run_snippet(lesson_source("operations"), device)
     tensors = _grids(
-        run, ("a", "b", "c", "a_t", "absolute_values", "mean_value", "s", "p", "x", "magnitudes", "squares", "w", "m")
+        run,
+        (
+            "a",
+            "b",
+            "c",
+            "a_t",
+            "absolute_values",
+            "mean_value",
+            "s",
+            "p",
+            "x",
+            "magnitudes",
+            "squares",
+            "x_t",
+            "average",
+            "w",
+            "m",
+        ),
     )
     transposed = next(call for call in run.at("z").calls if call.name == "t")
     tensors["c.t()"] = grid_record("c.t()", transposed)

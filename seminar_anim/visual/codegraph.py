@@ -227,9 +227,13 @@ class CodeGraphScene(LectureScene):
         parts.append(self.number(focus))
         lit = {index for path in graph.paths for index in path.edges}
         others = [edge for index, edge in enumerate(view.edges) if index not in lit]
+        # Off the paths, the nodes' gradients dim with their edges: only what is multiplied stays lit.
+        on_paths = {end for index in lit for end in (graph.edges[index].source, graph.edges[index].target)}
+        aside = [node.grad for key, node in view.nodes.items() if key not in on_paths and node.grad in self.mobjects]
         self.play(
             *(edge.animate.set_opacity(UNLIT) for edge in others),
             *(edge.local.animate.set_opacity(UNLIT) for edge in others if edge.local in view.submobjects),
+            *(grad.animate.set_opacity(UNLIT) for grad in aside),
             *(Indicate(view.edges[index].local, color=self.theme.local) for index in sorted(lit)),
         )
         row = self.show_strip(*parts, sources=sources)
@@ -250,11 +254,11 @@ class CodeGraphScene(LectureScene):
 
     def derivative(self, graph: TracedGraph, key: str, output: str) -> VMobject:
         """∂output/∂(what the node holds): ∂f/∂x, ∂f/∂(w·x), ∂h/∂u where the scene names the
-        node u, or ∂f/∂f for the output itself."""
+        node u, or ∂f/∂f for the output itself; in the gradient's colour, as its number is."""
         node = graph.node(key)
         inner = output if key == graph.output else node.formula if node.kind == "leaf" else f"({node.formula})"
         inner = self.names.get(key, inner)
-        return self.symbol(f"(partial {output})/(partial {inner})")
+        return math_text(f"(partial {output})/(partial {inner})", self.theme.backward, STRIP_SIZE)
 
     def seed(self, view: GraphView, output: str) -> None:
         """The backward pass starts with d output / d output at the output node."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import cast
 
 import numpy as np
-from manim import Animation, Mobject, VMobject
+from manim import Animation, Mobject, VMobject, smooth
 from manim import FadeIn as ManimFadeIn
 from manim import FadeOut as ManimFadeOut
 from manim.animation.fading import _Fade
@@ -80,3 +80,15 @@ class FadeOut(_InPlaceFade, ManimFadeOut):
     """Removed at the end, and put back as it was (Manim's FadeOut does too): it may be shown again."""
 
     appearing = False
+
+
+WORDS_SHARE = 0.4  # of a change of words in one place: the old fade out in the first, the new in the last
+
+
+def swap_words(old: Mobject, new: Mobject) -> list[Animation]:
+    """Words giving way to others in their place: the old gone before the new show, never
+    two at once (a morph from one word to another passes through garbled glyphs)."""
+    return [
+        FadeOut(old, rate_func=lambda t: smooth(min(1.0, t / WORDS_SHARE))),
+        FadeIn(new, rate_func=lambda t: smooth(max(0.0, (t - 1 + WORDS_SHARE) / WORDS_SHARE))),
+    ]
