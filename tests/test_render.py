@@ -37,6 +37,9 @@ def test_render_writes_video_sections_subtitles_and_manifest(tmp_path: Path) -> 
 
     duration = video_seconds(folder / "tensors.mp4")
     assert 30 <= duration <= 120
+    with av.open(str(folder / "tensors.mp4")) as video:
+        first = next(video.decode(video=0)).to_ndarray(format="gray")
+    assert first.std() > 10, "the first frame shows the scene's skeleton, not an empty background"
 
     sections = json.loads((folder / "sections" / "sections.json").read_text())
     assert [entry["name"] for entry in sections] == ["code", "scalar", "vector", "matrix", "tensor", "dimensions"]

@@ -38,6 +38,7 @@ OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}\d])")
 NUMBER_GAP = 0.25
 WRAP_INDENT = 2  # cells a wrapped line's further rows sit in from its start
+WRAP_MARK = "↪"  # in the gutter of those rows, as editors mark a soft wrap
 LEAVE_BY = 0.1  # how early in a scroll (a share of it) what leaves the view is gone
 ENTER_FROM = 0.6  # and from where the rows coming into view fade in
 MIN_COLUMNS = 12  # a deeply indented line still wraps into rows this wide
@@ -47,7 +48,8 @@ class CodePanel(VGroup):
     """Numbered code lines on a panel `box` wide; `highlight` marks the running line.
 
     The code keeps its size, so it stays readable: a line longer than the panel goes on in
-    rows of its own under it, indented past its start, as an editor's soft wrap shows it.
+    rows of its own under it, indented past its start and marked ↪ in the gutter, as an
+    editor's soft wrap shows it.
     """
 
     def __init__(self, lines: tuple[str, ...], theme: Theme, box: Box, **kwargs: Any) -> None:
@@ -69,7 +71,7 @@ class CodePanel(VGroup):
             body = text.lstrip(" ")
             indent = len(text) - len(body)
             left = digits + NUMBER_GAP + cell * indent
-            line = VGroup()
+            line, marks = VGroup(), VGroup()
             if body.strip():
                 width = max(MIN_COLUMNS, columns - indent)
                 for offset, piece in enumerate(code_rows(body, width, width - WRAP_INDENT)):
@@ -77,13 +79,16 @@ class CodePanel(VGroup):
                     part.move_to((left + cell * WRAP_INDENT * min(offset, 1), 0.0, 0.0), aligned_edge=LEFT)
                     part.align_to(number, DOWN).shift(offset * self.pitch * DOWN)
                     line.add(part)
+                    if offset:  # a soft wrap, marked where a line number would be: not a new line of code
+                        mark = code_text(WRAP_MARK, theme, CODE_SIZE, theme.muted)
+                        marks.add(mark.move_to((digits, part.get_y(), 0.0), aligned_edge=RIGHT))
             else:  # a blank line draws nothing: an invisible point keeps its place
                 line.add(Dot((left, number.get_y(), 0.0), radius=0.001, fill_opacity=0, stroke_opacity=0))
             self.starts.append(row)
             row += len(line)
             self.lines.add(line)
             self.numbers.add(number)
-            rows.add(VGroup(number, line))
+            rows.add(VGroup(number, line, marks))
         self.starts.append(row)
         self.rows = rows
         self.background = RoundedRectangle(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from manim import RIGHT, UP, Animation, AnimationGroup, Camera, ManimColor, Mobject, Scene, VGroup
+from manim import RIGHT, UP, Animation, AnimationGroup, Camera, FadeIn, ManimColor, Mobject, Scene, VGroup
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from seminar_anim.visual.captions import caption_cues, sentences
@@ -99,6 +99,7 @@ class LectureScene(Scene):
         self._speech_end = 0.0  # scene time the narration said so far ends, a gap after it included
         self.share = share
         self.step_costs: list[float] = []  # per step, what drawing it costs: frames, a held one cheap
+        self._opened = False  # whether the scene has played anything yet
 
     def setup(self) -> None:
         camera = self.camera
@@ -146,6 +147,17 @@ class LectureScene(Scene):
     def room_to_say(self) -> int:
         """How many more sentences the running step may say."""
         return MAX_SENTENCES - sum(line.step == len(self.steps) for line in self.spoken)
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        """As Manim plays, except the scene's opening: when its first animations only fade
+        things in, the very first frame shows them whole (the skeleton the scene will fill),
+        held as long as the fade would have run, instead of an empty frame."""
+        opening, self._opened = not self._opened, True
+        if opening and animations and all(isinstance(animation, FadeIn) for animation in animations):
+            self.add(*(animation.mobject for animation in animations))
+            self.wait(kwargs.get("run_time", max(animation.run_time for animation in animations)))
+            return
+        super().play(*animations, **kwargs)
 
     def hold(self, lines: int = 1) -> None:
         """Hold still long enough to read `lines` new lines of text."""
