@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from seminar_anim.app.catalogue import find_scene
 from seminar_anim.app.cli import main
-from seminar_anim.app.options import RenderOptions
+from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
-from seminar_anim.output.render import plan_render
+from seminar_anim.output.render import plan_render, render_scene
+from tests.tiny_scene import LATE
 
 
 def video_seconds(path: Path) -> float:
@@ -192,3 +193,12 @@ def test_a_held_frame_is_converted_once_with_the_matrix_its_tags_name(tmp_path: 
         ]
     assert len(decoded) == 6
     assert all(np.abs(frame[24, 32].astype(int) - (240, 180, 50)).max() <= 3 for frame in decoded)
+
+
+def test_a_sentence_said_mid_step_is_subtitled_from_when_it_is_said(tmp_path: Path) -> None:
+    options = RenderOptions(out=tmp_path)
+    render_scene(LATE, LessonOptions(device="cpu"), options, lambda _line: None)
+    cues = list(srt.parse((plan_render(LATE, options).folder / "late.srt").read_text()))
+    assert [cue.content for cue in cues] == ["A square fades in here.", "Now it turns."]
+    assert cues[0].start.total_seconds() == 0
+    assert cues[1].start.total_seconds() == pytest.approx(2.0, abs=0.1)  # not shared out over the step

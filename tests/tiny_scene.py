@@ -62,6 +62,20 @@ class BrokenScene(TinyScene):
         super().wait(*args, **kwargs)
 
 
+class LateScene(LectureScene):
+    """One step that says its second sentence two seconds in, as the square starts to turn."""
+
+    def construct(self) -> None:
+        square = Square(1.0, color=self.theme.forward, fill_opacity=1)
+        self.step("late", "A square fades in here.")
+        self.play(FadeIn(square), run_time=2.0)
+        self.say("Now it turns.")
+        self.play(Rotate(square, 0.5), run_time=2.0)
+
+
+LATE = SceneSpec(
+    name="late", description="says a sentence late", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:LateScene"
+)
 BROKEN = SceneSpec(name="broken", description="fails", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:BrokenScene")
 
 

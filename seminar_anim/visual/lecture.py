@@ -10,7 +10,7 @@ import numpy as np
 from manim import RIGHT, UP, Animation, AnimationGroup, Camera, FadeIn, ManimColor, Mobject, Scene, VGroup
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from seminar_anim.visual.captions import caption_cues, sentences
+from seminar_anim.visual.captions import MIN_SECONDS, caption_cues, sentences
 from seminar_anim.visual.encoding import LectureFileWriter
 from seminar_anim.visual.labels import code_text, math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
@@ -229,10 +229,19 @@ class LectureScene(Scene):
                 for cue in caption_cues(line.text, line.speech.seconds, spoken=True):
                     self.add_subcaption(cue.text, duration=cue.duration, offset=line.start + cue.start - self.time)
         else:
-            # Subcaptions are added when a step ends, so their cues share out the whole step.
-            elapsed = self.time - self._step_start
-            for cue in caption_cues(" ".join(line.text for line in lines), elapsed):
-                self.add_subcaption(cue.text, duration=cue.duration, offset=cue.start - elapsed)
+            # Each sentence shows from when the scene says it until the next one is said (the
+            # last until the step ends), so a sentence about a number shows with that number.
+            # Sentences said within MIN_SECONDS of the one before share its time.
+            said: list[tuple[float, list[str]]] = []
+            for line in lines:
+                if said and line.start - said[-1][0] < MIN_SECONDS:
+                    said[-1][1].append(line.text)
+                else:
+                    said.append((line.start, [line.text]))
+            ends = [start for start, _ in said[1:]] + [self.time]
+            for (start, texts), end in zip(said, ends, strict=True):
+                for cue in caption_cues(" ".join(texts), end - start):
+                    self.add_subcaption(cue.text, duration=cue.duration, offset=start + cue.start - self.time)
         self._step_start = None
         if self.on_step_end is not None:
             self.on_step_end(self, len(self.steps) - 1, name)
