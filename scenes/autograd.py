@@ -27,11 +27,11 @@ class AutogradScene(CodeGraphScene):
         self.step("code", "We build f from leaf tensors that ask PyTorch to track gradients.")
         # Beside the code, the graph's empty shape: what the forward pass will build.
         skeleton = VGroup() if wide else view.skeleton()
+        legend = self.legend("f")
+        self.add(output, legend)
         self.play(
             FadeIn(self.title("Autograd:", f"f = {lesson.formula}")), FadeIn(code, shift=0.2 * RIGHT), FadeIn(skeleton)
         )
-        legend = self.legend("f")
-        self.add(output, legend)
         self.hold(3)
 
         self.step("forward", "The forward pass computes each value and records one graph node per operation.")

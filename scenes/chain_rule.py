@@ -7,7 +7,7 @@ from seminar_anim.model.lectures import LectureFacts, chain_rule_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.graph import GraphView
-from seminar_anim.visual.labels import BESIDE_MATH, format_value, math_text, plain_text
+from seminar_anim.visual.labels import BESIDE_MATH, math_text, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import STRIP_SIZE
 
@@ -31,7 +31,6 @@ class ChainRuleScene(CodeGraphScene):
         self.names = {inner.key: "u"}  # as the composition names it, in every derivative
 
         self.step("code", "A cascade of two operations is the composite function h = g(f(x)).")
-        self.play(FadeIn(self.title("The chain rule:", "h = g(f(x))")), FadeIn(code, shift=0.2 * RIGHT))
         composition = VGroup(
             math_text(f"u = f(x) = x^{two}", theme.text, STRIP_SIZE),
             math_text("h = g(u) = log(u)", theme.text, STRIP_SIZE),
@@ -42,8 +41,13 @@ class ChainRuleScene(CodeGraphScene):
         ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         composition.move_to((GRAPH_AREA.centre_x, GRAPH_AREA.top - COMPOSITION_HEIGHT / 2, 0))
         skeleton = view.skeleton()
-        self.play(FadeIn(composition), FadeIn(skeleton))
         self.add(output, self.legend("h"))
+        self.play(
+            FadeIn(self.title("The chain rule:", "h = g(f(x))")),
+            FadeIn(code, shift=0.2 * RIGHT),
+            FadeIn(composition),
+            FadeIn(skeleton),
+        )
         self.hold(2)
 
         self.step("forward", "The forward pass computes u, then h, and records one node for each operation.")
@@ -105,8 +109,6 @@ class ChainRuleScene(CodeGraphScene):
             self.number(view.nodes["x"].grad),
             sources={6: upstream, 8: inner_edge.local, 10: view.nodes["x"].grad},
         )
-        said = [format_value(label.value) for label in (upstream, inner_edge.local, view.nodes["x"].grad)]
-        self.say(f"{said[0]} times {said[1]} is {said[2]}.")
         self.hold(2)
 
         self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")

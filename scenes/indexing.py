@@ -33,11 +33,16 @@ class IndexingScene(CodeGraphScene):
         code, output = self.panels(line_listing.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "Indexing a tensor does not copy its numbers: it makes a view on the same storage.")
-        self.play(FadeIn(self.title("Indexing makes views: offset + strides")), FadeIn(code, shift=0.2 * RIGHT))
-        self.add(output)
         block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL)
         block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
-        self.play(code.highlight(line_listing.marks["x"]), FadeIn(block))
+        # The first frame shows the empty storage; x's numbers fill it when its line runs.
+        self.play(
+            FadeIn(self.title("Indexing makes views: offset + strides")),
+            FadeIn(code, shift=0.2 * RIGHT),
+            FadeIn(block.without_values()),
+        )
+        self.add(output)
+        self.play(code.highlight(line_listing.marks["x"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         self.hold(1)
 
         self.step("slices", "Each selection is a window: where it starts (storage_offset) and how it steps (stride).")

@@ -121,12 +121,12 @@ class CodeGraphScene(LectureScene):
         return items.move_to((CODE_BOX.left, LEGEND_BOTTOM, 0.0), aligned_edge=DOWN + LEFT)
 
     def check(self, printed: Mobject, label: Mobject) -> None:
-        """Box the printed line and the number it matches, and join them."""
+        """Box the printed line and the number it matches, and join them; the boxes hug what
+        they frame, clear of the console's next lines and the labels near the number."""
         color = self.theme.backward
         self.play(
             Create(self.link(printed, label)),
-            Create(SurroundingRectangle(printed, color=color, buff=0.08)),
-            Create(SurroundingRectangle(label, color=color, buff=0.05)),
+            *(Create(SurroundingRectangle(part, color=color, buff=0.04, stroke_width=2)) for part in (printed, label)),
         )
 
     def link(self, printed: Mobject, label: Mobject) -> VMobject:
@@ -324,7 +324,7 @@ class CodeGraphScene(LectureScene):
         self.add(view.grad)
 
 
-SPOKEN_OPERATIONS = {"×": "the product", "+": "the sum", "−": "the difference", "÷": "the quotient"}
+SPOKEN_OPERATIONS = {"×": "the product", "+": "the sum", "−": "the difference", "÷": "the quotient", "^": "the power"}
 
 
 def spoken_node(node: GraphNode) -> str:

@@ -42,6 +42,7 @@ VALUE_SIZE = 26
 OP_SIZE = 24
 NAME_SIZE = 20
 EDGE_GAP = 1.0  # room between columns for an edge and its label
+NAME_MARGIN = 0.18  # between an operation's name and the sides of its box
 EDGE_LABEL_MARGIN = 1.0  # edge visible on both sides of its label
 ROW_GAP = 0.3
 MAX_ZOOM = 1.35  # how much a small graph may grow to fill its area
@@ -85,7 +86,7 @@ class NodeView(VGroup):
                 self.symbol.arrange(DOWN, buff=0.06)
             self.shape = RoundedRectangle(
                 corner_radius=0.12,
-                width=max(self.symbol.width + 0.2, 2 * RADIUS),
+                width=max(self.symbol.width + 2 * NAME_MARGIN, 2 * RADIUS),
                 height=self.symbol.height + 0.2,
                 color=theme.muted,
                 stroke_width=3,
