@@ -8,7 +8,7 @@ from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
-from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow
+from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, tensor_caption
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.4  # one byte's width, in the size bars and in every cell drawn to its bytes
@@ -131,10 +131,7 @@ class DtypesScene(CodeGraphScene):
         size = facts["w"].element_size
         cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=BYTE)
         cells.next_to(source.label, DOWN, buff=0.2).align_to(source.grid, LEFT)
-        label = VGroup(
-            code_text("w_bytes", theme, SMALL_SIZE + 3, theme.text),
-            ValueLabel(bytes_.dtype_key, bytes_.dtype, theme.muted, SMALL_SIZE + 3),
-        ).arrange(RIGHT, buff=0.15)
+        label = tensor_caption(bytes_, theme, "w_bytes", "dtype")
         label.next_to(cells, DOWN, buff=0.12).align_to(cells, LEFT)
         chosen = [index * size + int(kept.value) for index in range(len(facts["w"].values))]
         frames = VGroup(
@@ -175,7 +172,7 @@ class DtypesScene(CodeGraphScene):
         rows = VGroup()
         sizes = facts.data["sizes"]
         for dtype, element_size in zip(sizes[::2], sizes[1::2], strict=True):
-            name = ValueLabel(dtype.key, dtype.value, theme.text, LABEL_SIZE)
+            name = ValueLabel(dtype.key, dtype.value, theme.text, LABEL_SIZE, font=theme.code_font)
             size = element_size.value
             squares = VGroup(
                 *(

@@ -11,6 +11,7 @@ from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_ro
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 CELL = 0.6
+CELL_WIDTH = 0.75  # wider than tall: "−3.0" and "14.0" keep clear of the borders
 TOP = GRAPH_AREA.top - 0.5
 QUICK = 0.5  # after a sweep's first element, its moves take this share of the time
 QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
@@ -98,12 +99,13 @@ class OperationsScene(CodeGraphScene):
         self.hold(1)
 
         self.step("broadcast", "a + tensor([1, 2]): the row is stretched over every row of a, then added.")
-        added = self.grid(facts["row"], "torch.tensor([1, 2])")
+        # Square cells: this row's five parts and long captions need the width, and its numbers are short.
+        added = self.grid(facts["row"], "torch.tensor([1, 2])", width=CELL)
         stretched = TensorGrid(facts["row.expand"], theme, theme.selection, CELL)
         expanded = stretched.with_caption(theme, "stretched")
-        result = self.grid(facts["broadcasting"], "broadcasting")
+        result = self.grid(facts["broadcasting"], "broadcasting", width=CELL)
         board = self.row(
-            self.grid(facts["a"], "a"), self.symbol("+"), expanded, self.symbol("="), result, top=TOP - 1.1
+            self.grid(facts["a"], "a", width=CELL), self.symbol("+"), expanded, self.symbol("="), result, top=TOP - 1.1
         )
         added.next_to(stretched, UP, buff=0.3)
         self.swap_boards([product_board, rule], [board[:2], added], code2.highlight(math.marks["broadcasting"]))
@@ -140,16 +142,19 @@ class OperationsScene(CodeGraphScene):
         self.swap_boards([pointwise, squares], [turn[:2]], code3.highlight(visible.marks["x_t"]))
         # Each element keeps its identity: x[i, j] swaps along an arc to x.t()[j, i].
         rows, columns = facts["x"].shape
+        self.play(FadeIn(turned.grid.layers), run_time=0.4)
         self.play(
-            FadeIn(turned.grid.layers),
-            *(
-                TransformFromCopy(
-                    turned_from.grid.values[i * columns + j], turned.grid.values[j * rows + i], path_arc=-PI / 3
-                )
-                for i in range(rows)
-                for j in range(columns)
+            AnimationGroup(
+                *(
+                    TransformFromCopy(
+                        turned_from.grid.values[i * columns + j], turned.grid.values[j * rows + i], path_arc=-PI / 3
+                    )
+                    for i in range(rows)
+                    for j in range(columns)
+                ),
+                lag_ratio=0.3,
             ),
-            run_time=1.5,
+            run_time=2.4,
         )
         self.play(FadeIn(turned.label))
         self.play(code3.highlight(visible.marks["average"]), FadeIn(reduce[:2]))
@@ -218,9 +223,9 @@ class OperationsScene(CodeGraphScene):
             return number
         return VGroup(self.symbol("("), number, self.symbol(")")).arrange(RIGHT, buff=0.03)
 
-    def grid(self, record: GridRecord, name: str) -> CaptionedGrid:
+    def grid(self, record: GridRecord, name: str, width: float = CELL_WIDTH) -> CaptionedGrid:
         """A result tensor's grid with its code name and live shape beneath."""
-        grid = TensorGrid(record, self.theme, cell=CELL)
+        grid = TensorGrid(record, self.theme, cell=CELL, width=width)
         return grid.with_caption(self.theme, name)
 
     def equation(self, facts: BasicsFacts, left: str, operator: str, right: str, result: str) -> list[VMobject]:

@@ -168,8 +168,9 @@ def tensor_caption(record: GridRecord, theme: Theme, text: str, fact: str = "sha
     size = SMALL_SIZE + 3
     parts = VGroup(code_text(text, theme, size, theme.text))
     if fact:
-        value = record.shape_text if fact == "shape" else record.dtype
-        parts.add(ValueLabel(record.fact_key(fact), value, theme.muted, size))
+        # A dtype is a name in torch (torch.float32): it is set in the code's font, as the name is.
+        value, font = (record.shape_text, None) if fact == "shape" else (record.dtype, theme.code_font)
+        parts.add(ValueLabel(record.fact_key(fact), value, theme.muted, size, font=font))
     return parts.arrange(RIGHT, buff=0.15)
 
 
