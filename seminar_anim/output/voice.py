@@ -26,6 +26,7 @@ from seminar_anim.errors import OutputError
 RATE = 48000  # every track is mixed and encoded at this rate: Opus's only one, and AAC's usual
 TARGET_LUFS = -16.0  # the integrated loudness of every narrated file (podcast and YouTube speech)
 CEILING = 0.7  # -3 dBFS: the limiter's, leaving room for the overshoot of lossy coding
+PEAK = 0.95  # the highest a decoded sample may reach, whatever lossy coding overshoots
 LIMIT_WINDOW = 0.01  # seconds over which the limiter's gain eases into a peak and out of it
 GAIN_ROUNDS = 5  # gain, limit, measure again: the limiter takes a little of each gain back
 RECORDING_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
@@ -197,7 +198,32 @@ def audio_codec(suffix: str) -> str | None:
 
 def encoded_track(output: Any, codec: str, track: np.ndarray) -> list[Any]:
     """A mono stream at RATE added to the `output` being written, and `track` encoded for it,
-    in the encoder's frame size: the packets, for the caller to mux among its others."""
+    in the encoder's frame size: the packets, for the caller to mux among its others.
+
+    Lossy coding overshoots the peaks it is given, by how much depends on the speech: the
+    track is encoded and decoded once to measure that, and lowered if it would pass PEAK."""
+    peak = _decoded_peak(codec, track)
+    if peak > PEAK:
+        track = track * (PEAK / peak)
+    return _encoded(output, codec, track)
+
+
+def _decoded_peak(codec: str, track: np.ndarray) -> float:
+    """The highest sample of `track` once encoded with `codec` and decoded again."""
+    import io
+
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="matroska") as probe:
+        for packet in _encoded(probe, codec, track):
+            probe.mux(packet)
+    buffer.seek(0)
+    with av.open(buffer, "r") as probe:
+        return max((float(np.abs(frame.to_ndarray()).max()) for frame in probe.decode(audio=0)), default=0.0)
+
+
+def _encoded(output: Any, codec: str, track: np.ndarray) -> list[Any]:
     import av
 
     stream = output.add_stream(codec, rate=RATE, layout="mono")
