@@ -208,7 +208,13 @@ class DtypesScene(CodeGraphScene):
             named = VGroup(*label.submobjects).arrange(RIGHT, buff=0.15)
             sized = VGroup(
                 code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
-                ValueLabel(record.fact_key("element_size"), record.element_size, self.theme.storage, LABEL_SIZE),
+                ValueLabel(
+                    record.fact_key("element_size"),
+                    record.element_size,
+                    self.theme.storage,
+                    LABEL_SIZE,
+                    font=self.theme.code_font,
+                ),
             ).arrange(RIGHT, buff=0.15)
             label.submobjects = [named, sized]
             label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(grid, DOWN, buff=0.15).align_to(grid, LEFT)
