@@ -98,7 +98,7 @@ class ChainRuleScene(CodeGraphScene):
         self.show_strip(
             self.derivative(graph, "x", "h"),
             self.symbol("="),
-            math_text("(partial h)/(partial u)", theme.backward, STRIP_SIZE),
+            self.derivative(graph, inner.key, "h"),
             self.symbol("dot"),
             math_text("(partial u)/(partial x)", theme.local, STRIP_SIZE),
             self.symbol("="),

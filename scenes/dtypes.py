@@ -202,23 +202,22 @@ class DtypesScene(CodeGraphScene):
         """A grid as wide as its bytes, BYTE each, with the bytes marked at its foot, captioned
         with its dtype (and, with `size`, element_size() beside it)."""
         grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=BYTE * record.element_size))
-        captioned = grid.with_caption(self.theme, name, "dtype")
-        if size:  # on a line of its own: a one-byte grid is narrower than its name
-            label = captioned.label
-            named = VGroup(*label.submobjects).arrange(RIGHT, buff=0.15)
-            sized = VGroup(
-                code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
-                ValueLabel(
-                    record.fact_key("element_size"),
-                    record.element_size,
-                    self.theme.storage,
-                    LABEL_SIZE,
-                    font=self.theme.code_font,
-                ),
-            ).arrange(RIGHT, buff=0.15)
-            label.submobjects = [named, sized]
-            label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(grid, DOWN, buff=0.15).align_to(grid, LEFT)
-        return captioned
+        if not size:
+            return grid.with_caption(self.theme, name, "dtype")
+        # element_size() on a line of its own: a one-byte grid is narrower than its name.
+        sized = VGroup(
+            code_text("element_size()", self.theme, SMALL_SIZE + 2, self.theme.muted),
+            ValueLabel(
+                record.fact_key("element_size"),
+                record.element_size,
+                self.theme.storage,
+                LABEL_SIZE,
+                font=self.theme.code_font,
+            ),
+        ).arrange(RIGHT, buff=0.15)
+        label = VGroup(tensor_caption(record, self.theme, name, "dtype"), sized)
+        label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(grid, DOWN, buff=0.15).align_to(grid, LEFT)
+        return CaptionedGrid(grid, label)
 
     def byte_strips(self, grid: TensorGrid) -> TensorGrid:
         """Along the foot of each cell, one small box per byte of its element, side by side

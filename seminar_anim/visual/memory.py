@@ -22,7 +22,7 @@ from manim import (
 from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.fades import FadeIn
 from seminar_anim.visual.labels import ValueLabel, code_note, code_text, plain_text
-from seminar_anim.visual.tensor import VALUE_SHARE
+from seminar_anim.visual.tensor import fit_in_cell
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
 CELL_WIDTH = 0.9
@@ -77,9 +77,7 @@ class MemoryBlock(VGroup):
             value, offset = layout.element(index)
             cell = Rectangle(width=cell_width, height=CELL_HEIGHT, color=color or theme.storage, stroke_width=2)
             cell.set_fill(theme.panel, opacity=1).move_to((position * cell_width, 0.0, 0.0))
-            number = _within(
-                ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE), cell_width * VALUE_SHARE
-            )
+            number = fit_in_cell(ValueLabel(layout.value_key(index), value, theme.text, VALUE_SIZE), cell_width)
             number.move_to(cell)
             byte = _within(ValueLabel(layout.offset_key(index), offset, theme.muted, SMALL_SIZE + 4), cell_width * 0.95)
             byte.next_to(cell, DOWN, buff=RULER_GAP)

@@ -142,16 +142,20 @@ def flow(source: TensorGrid, target: TensorGrid) -> list[Animation]:
     return [TransformFromCopy(a, b) for a, b in zip(source.values, target.values, strict=True)]
 
 
-def _cell_value(key: str, value: Element, ink: str, size: float, width: float, cell: VMobject) -> ValueLabel:
-    """An element's number in its cell, shrunk to fit the cell's width, drawn above the filled
-    cells whatever order they are added to a scene in."""
-    label = ValueLabel(key, value, ink, size)
+def fit_in_cell(label: ValueLabel, width: float) -> ValueLabel:
+    """`label` shrunk, when it is wider, to VALUE_SHARE of a cell `width` wide: clear of both
+    borders. Legible first: a number too long for those margins comes closer to the borders."""
     if label.width > width * VALUE_SHARE:
         label.scale_to_fit_width(width * VALUE_SHARE)
-        # Legible first: a number too long for its margins comes closer to the borders.
         if glyph_height(label) < MIN_GLYPH_HEIGHT:
             label.scale(min(1.02 * MIN_GLYPH_HEIGHT / glyph_height(label), width * TIGHT_SHARE / label.width))
-    return label.move_to(cell).set_z_index(1)
+    return label
+
+
+def _cell_value(key: str, value: Element, ink: str, size: float, width: float, cell: VMobject) -> ValueLabel:
+    """An element's number in its cell, fitted to the cell's width, drawn above the filled
+    cells whatever order they are added to a scene in."""
+    return fit_in_cell(ValueLabel(key, value, ink, size), width).move_to(cell).set_z_index(1)
 
 
 class CaptionedGrid(VGroup):
