@@ -2,15 +2,16 @@
 
 from manim import *
 
-from seminar_anim.model.memory import InplaceFacts, inplace_lesson
+from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
-from seminar_anim.visual.labels import ValueLabel, code_text
-from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, MemoryBlock, StridedView
+from seminar_anim.visual.labels import ValueLabel, code_text, format_value
+from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView
 from seminar_anim.visual.theme import SMALL_SIZE
 
-GRID_COLUMN = 3  # a's grid starts under this storage cell, clear of v's tag
-GRID_GAP = 0.35  # between the storage's byte offsets and a's grid
+GRID_GAP = 0.3  # between the window's marks under the storage and the grids of a and v
+V_GAP = 0.6  # between a's grid and v's, room for v's name
+NAME_GAP = 0.2  # between a grid and its name
 
 
 class InplaceScene(CodeGraphScene):
@@ -18,12 +19,10 @@ class InplaceScene(CodeGraphScene):
 
     def construct(self) -> None:
         facts: InplaceFacts = self.facts or inplace_lesson()
-        listing = facts.listing
-        marks = listing.marks
+        slide, counted = facts.listings
         theme = self.theme
-        code, output = self.panels(listing.code, bottom=SAFE_BOTTOM)
-        block = MemoryBlock(facts.before, theme, "a.untyped_storage()")
-        block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
+        code, output = self.panels(slide.code, bottom=SAFE_BOTTOM)
+        block = self.block(facts.slide)
 
         self.step("code", "Methods whose name ends in an underscore change a tensor in place.")
         self.play(
@@ -34,63 +33,129 @@ class InplaceScene(CodeGraphScene):
         self.add(output)
         self.hold(2)
 
-        self.step("view", "a is one block of memory; v = a[0] is a window on its first row.")
-        self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
-        # a as its shape shows it, built from its storage: each value flies to its row and column.
-        cells, numbers, name = self.grid(facts.shape, block)
-        self.build_grid(list(cells), list(numbers), name, list(block.values))
-        window = StridedView(facts.view, block, theme.selection)
-        row = VGroup(
-            *(SurroundingRectangle(cells[index], color=theme.selection, buff=0.03) for index in facts.view.elements)
-        )
-        self.play(code.highlight(marks["v"]), window.appear(), Create(row))
-        self.execute(code, output, listing, marks["print_v"])
+        self.step("view", "a is one block of memory; v = a[0] reads its first row, from the same cells.")
+        a_grid, v_grid = self.views(facts.slide, block, code, slide.marks)
+        self.execute(code, output, slide, slide.marks["print_v"])
         self.hold(1)
 
         self.step("copy", "a + 1 is out of place: its result gets a new block, and a stays as it was.")
         other = MemoryBlock(facts.other, theme, "b.untyped_storage(): a new block")
         other.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
-        self.play(code.highlight(marks["b"]), FadeIn(other.without_values()))
+        self.play(code.highlight(slide.marks["b"]), FadeIn(other.without_values()))
         # Each result is computed from a's cell and written into a cell of the new block.
         self.play(*(TransformFromCopy(block.values[i], other.values[i]) for i in range(len(other.values))))
         self.hold(2)
 
         self.step("in-place", "a.zero_() writes zeros into a's own cells, once; v reads those same cells.")
-        self.play(code.highlight(marks["zero"]))
-        zeros = [
-            ValueLabel(facts.after.value_key(i), value, theme.text, 26).move_to(block.cells[i])
-            for i, value in enumerate(facts.after.values)
-        ]
-        self.play(
-            *(ReplacementTransform(old, new) for old, new in zip(block.values, zeros, strict=True)), lag_ratio=0.1
-        )
-        # a's grid reads those same cells: its numbers are the storage's new ones.
-        fresh = [
-            ValueLabel(zero.key, zero.value, theme.text, 26).move_to(old)
-            for zero, old in zip(zeros, numbers, strict=True)
-        ]
-        self.play(
-            *(FadeOut(old) for old in numbers),
-            *(TransformFromCopy(zero, new) for zero, new in zip(zeros, fresh, strict=True)),
-        )
-        self.play(Indicate(window, color=theme.selection), Indicate(row, color=theme.selection))
-        self.hold(1)
-        self.execute(code, output, listing, marks["print_v_after"])
-        self.execute(code, output, listing, marks["print_b"])
+        self.write(facts.slide, block, a_grid, v_grid, code, slide.marks["write"])
+        self.execute(code, output, slide, slide.marks["print_v_after"])
+        self.play(Indicate(v_grid, color=theme.selection))
+        self.execute(code, output, slide, slide.marks["print_b"])
         self.play(Indicate(other.cells, color=theme.storage))
         self.hold(2)
 
-    def grid(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:
-        """a's rows and columns, right of v's tag, under the storage they read."""
-        columns = shape[-1]
-        cells, numbers = VGroup(), VGroup()
-        for index, number in enumerate(block.values):
-            row, column = divmod(index, columns)
-            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=self.theme.storage, stroke_width=2)
-            cells.add(cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0)))
-            numbers.add(ValueLabel(number.key, number.value, self.theme.text, 26).move_to(cell))
-        name = code_text("a", self.theme, SMALL_SIZE + 6, self.theme.storage).next_to(cells, LEFT, buff=0.25)
-        grid = VGroup(cells, numbers, name)
-        return grid.move_to(
-            (block.cell(GRID_COLUMN).get_left()[0], block.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT
+        view = facts.counted.view
+        held = " and ".join(format_value(value) for value in view.values)
+        self.step(
+            "counted",
+            f"On counted data from arange, {view.name} = {view.code} reads the middle row: the cells holding {held}.",
         )
+        fresh = self.block(facts.counted)
+        code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other)
+        self.play(FadeIn(fresh.without_values()), run_time=0.5)
+        a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks)
+        self.hold(1)
+
+        call = counted.code[counted.marks["write"]].partition("#")[0].strip()  # as the code writes it
+        written = " and ".join(format_value(facts.counted.after.values[element]) for element in view.elements)
+        self.step("multiply", f"{call} writes each product back into its own cell; {view.name} now reads {written}.")
+        self.write(facts.counted, fresh, a_grid, v_grid, code2, counted.marks["write"])
+        self.execute(code2, output2, counted, counted.marks["print_v_after"])
+        self.play(Indicate(v_grid, color=theme.selection))
+        self.hold(2)
+
+    def block(self, write: InplaceWrite) -> MemoryBlock:
+        """a's storage, across the top of the right side."""
+        block = MemoryBlock(write.before, self.theme, "a.untyped_storage()")
+        return block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
+
+    def views(
+        self, write: InplaceWrite, block: MemoryBlock, code: Mobject, marks: dict[str, int]
+    ) -> tuple[VGroup, VGroup]:
+        """a's values arrive in its storage; a's grid and v's row are built from those cells,
+        each number flying from the cell it reads."""
+        theme = self.theme
+        view = write.view
+        self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
+        window = StridedView(view, block, theme.selection, named=False)
+        top = window.marks.get_bottom()[1] - GRID_GAP
+        a_grid = self.grid(
+            [ValueLabel(value.key, value.value, theme.text, VALUE_SIZE) for value in block.values],
+            write.shape[-1],
+            "a",
+            theme.storage,
+        )
+        left = block.cells.get_left()[0]
+        a_grid.shift((left - a_grid[0].get_left()[0]) * RIGHT + (top - a_grid.get_top()[1]) * UP)
+        self.build_grid(list(a_grid[0]), list(a_grid[1]), a_grid[2], list(block.values))
+        v_grid = self.grid(
+            [
+                ValueLabel(view.value_key(position), value, theme.text, VALUE_SIZE)
+                for position, value in enumerate(view.values)
+            ],
+            view.shape[-1] if view.shape else 1,
+            view.name,
+            theme.selection,
+        )
+        # v beside a, level with the row of a where its first element is.
+        row = view.elements[0] // write.shape[-1]
+        v_grid.shift(
+            (a_grid[0].get_right()[0] + V_GAP - v_grid[0].get_left()[0]) * RIGHT
+            + (a_grid[0][row * write.shape[-1]].get_top()[1] - v_grid.get_top()[1]) * UP
+        )
+        self.play(code.highlight(marks["v"]), window.appear())
+        self.build_grid(list(v_grid[0]), list(v_grid[1]), v_grid[2], [block.values[i] for i in view.elements])
+        return VGroup(a_grid, window), v_grid
+
+    def write(
+        self, write: InplaceWrite, block: MemoryBlock, a_grid: VGroup, v_grid: VGroup, code: Mobject, line: int
+    ) -> None:
+        """The write lands in the storage's own cells, one after another; then a's grid and v's
+        row, which read those cells, show the new values, each flying from its cell."""
+        theme = self.theme
+        self.play(code.highlight(line))
+        written = [
+            ValueLabel(write.after.value_key(i), value, theme.text, VALUE_SIZE).move_to(block.cells[i])
+            for i, value in enumerate(write.after.values)
+        ]
+        self.play(
+            AnimationGroup(
+                *(ReplacementTransform(old, new) for old, new in zip(block.values, written, strict=True)),
+                lag_ratio=0.15,
+            )
+        )
+        block.remove(*block.values).add(*written)
+        block.values = written
+        for grid, elements in ((a_grid[0], range(len(written))), (v_grid, write.view.elements)):
+            numbers = grid[1]
+            fresh = [
+                ValueLabel(written[element].key, written[element].value, theme.text, VALUE_SIZE).move_to(old)
+                for element, old in zip(elements, numbers, strict=True)
+            ]
+            self.play(
+                *(FadeOut(old) for old in numbers),
+                *(TransformFromCopy(written[element], new) for element, new in zip(elements, fresh, strict=True)),
+                run_time=0.8,
+            )
+            numbers.remove(*numbers.submobjects).add(*fresh)
+
+    def grid(self, numbers: list[ValueLabel], columns: int, name: str, color: str) -> VGroup:
+        """Cells in rows of `columns`, each with its number, and the name left of them."""
+        cells = VGroup()
+        for index, number in enumerate(numbers):
+            row, column = divmod(index, columns)
+            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=color, stroke_width=2)
+            cells.add(cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0)))
+            number.move_to(cell)
+        label = code_text(name, self.theme, SMALL_SIZE + 6, color).next_to(cells, LEFT, buff=NAME_GAP)
+        return VGroup(cells, VGroup(*numbers), label)

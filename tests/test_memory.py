@@ -58,25 +58,38 @@ def test_inplace_against_pytorch() -> None:
     from seminar_anim.model.memory import inplace_lesson
 
     facts = inplace_lesson("cpu")
-    assert facts.run.prints == ("tensor([1., 1.])", "tensor([0., 0.])", "tensor([2., 2.])")
-    assert facts.before.values == (1.0,) * 6 and facts.after.values == (0.0,) * 6
-    assert facts.same_block  # zero_() wrote into the block a already had
-    assert facts.after.address == facts.before.address != facts.other.address
-    assert facts.view.elements == (0, 1) and facts.view.shares_storage
-    assert facts.before.offsets == (0, 4, 8, 12, 16, 20)  # float32: 4 bytes apart
-    assert "zero_()" in facts.listing.code[facts.listing.marks["zero"]]
+    a = torch.arange(6.0).view(3, 2)
+    v = a[1]
+    a.mul_(10)
+    assert facts.run.prints == ("tensor([1., 1.])", "tensor([0., 0.])", "tensor([2., 2.])", str(v))
+    slide, counted = facts.slide, facts.counted
+    assert slide.before.values == (1.0,) * 6 and slide.after.values == (0.0,) * 6
+    assert slide.same_block and counted.same_block  # zero_() and mul_() wrote into the block a already had
+    assert slide.after.address == slide.before.address != facts.other.address
+    assert slide.view.elements == (0, 1) and slide.view.shares_storage
+    assert slide.before.offsets == (0, 4, 8, 12, 16, 20)  # float32: 4 bytes apart
+    # On counted data the write changes every cell visibly, and v reads two of them.
+    assert counted.after.values == tuple(a.reshape(-1).tolist())
+    assert counted.view.elements == (2, 3) == tuple(range(v.storage_offset(), v.storage_offset() + v.numel()))
+    assert len(set(counted.before.values)) == 6
+    slide_code, counted_code = facts.listings
+    assert "zero_()" in slide_code.code[slide_code.marks["write"]]
+    assert "mul_(10)" in counted_code.code[counted_code.marks["write"]]
 
 
 @pytest.mark.xdist_group("inplace")
 @pytest.mark.parametrize("theme", themes_for("inplace"))
 def test_inplace_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    _, captures = clean_capture("inplace", theme, ["code", "view", "copy", "in-place"])
-    last = {text.key: text.text for text in captures[-1].texts if text.key}
-    assert [last[f"a.zeroed.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
-    assert [last[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
-    # a's grid reads the same storage as its block: after zero_() both show only the new values.
-    drawn = [text.key for text in captures[-1].texts if text.key and ".storage[" in text.key and text.key[0] == "a"]
-    assert sorted(drawn) == sorted([f"a.zeroed.storage[{i}]" for i in range(6)] * 2)
+    _, captures = clean_capture("inplace", theme, ["code", "view", "copy", "in-place", "counted", "multiply"])
+    zeroed = {text.key: text.text for text in captures[3].texts if text.key}
+    assert [zeroed[f"a.written.storage[{i}]"] for i in range(6)] == ["0.0"] * 6
+    assert [zeroed[f"b.storage[{i}]"] for i in range(6)] == ["2.0"] * 6
+    # a's grid and v's row read the same storage as its block: after the write they show only
+    # the new values, each drawn once in the block, once in a's grid and, for v's cells, once in v.
+    for capture, key, seen in ((captures[3], "a.written", (0, 1)), (captures[5], "counted.written", (2, 3))):
+        drawn = [text.key for text in capture.texts if text.key and text.key.startswith(f"{key}.storage[")]
+        expected = [f"{key}.storage[{i}]" for i in range(6)] * 2 + [f"{key}.storage[{i}]" for i in seen]
+        assert sorted(drawn) == sorted(expected), capture.name
 
 
 def test_indexing_offsets_and_strides_match_pytorch() -> None:

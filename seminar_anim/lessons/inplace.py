@@ -1,7 +1,14 @@
+# %% The slide: ones, then zeros in place
 a = torch.ones(3, 2)  # [a]
 v = a[0]  # a view: a's first row  # [v]
 print(v)  # [print_v]
-b = a + 1  # out-of-place: a new tensor  # [b]
-a.zero_()  # in-place: trailing underscore  # [zero]
+b = a + 1  # out of place: a new tensor  # [b]
+a.zero_()  # in place: ends in _  # [write]
 print(v)  # [print_v_after]
 print(b[0])  # [print_b]
+
+# %% Visible data: arange counts 0, 1, 2, ...
+a = torch.arange(6.).view(3, 2)  # [a]
+v = a[1]  # a view: a's middle row  # [v]
+a.mul_(10)  # in place: times 10  # [write]
+print(v)  # [print_v_after]

@@ -64,45 +64,66 @@ def storage_values(facts: StorageFacts) -> dict[str, Value]:
 
 
 @dataclass(frozen=True)
-class InplaceFacts:
-    """The `inplace` lesson: one storage written in place, a view that sees it, a copy that does not."""
+class InplaceWrite:
+    """One cell of the `inplace` lesson: a's storage before and after a write in place, and a
+    view v that reads some of its cells."""
 
-    run: SnippetRun
-    before: StorageLayout  # a's storage after torch.ones
+    before: StorageLayout  # a's storage before the write
     shape: tuple[int, ...]  # a's
-    after: StorageLayout  # the same storage after a.zero_()
-    view: ViewLayout  # v = a[0]
-    other: StorageLayout  # b = a + 1: a new block
-    same_block: bool  # a's storage is the same one after zero_()
+    view: ViewLayout  # v
+    after: StorageLayout  # the same storage after the write
+    same_block: bool  # a's storage is the same one after the write
 
-    @property
-    def listing(self) -> Listing:
-        return self.run.listing()
+    def values_map(self) -> dict[str, Value]:
+        values = self.before.values_map() | self.after.values_map() | self.view.values_map()
+        values[f"{self.after.key}.same_block"] = str(self.same_block)
+        return values
 
 
-def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
-    """a = torch.ones(3, 2); v = a[0]; b = a + 1; a.zero_(): a and v change, b does not."""
-    run = run_snippet(lesson_source("inplace"), device)
-    a_before = run.tensor("a", "v")
-    before = storage_layout("a", run.storage(a_before, "v"))
-    a_after = run.tensor("a", "zero")
-    b = run.tensor("b")
-    return InplaceFacts(
-        run=run,
+def _inplace_write(run: SnippetRun, cell: int, key: str) -> InplaceWrite:
+    """Cell `cell`'s a, before and after its `# [write]` line, and its v, under manifest prefix `key`."""
+    a_before = run.tensor("a", "v", cell)
+    a_after = run.tensor("a", "write", cell)
+    before = storage_layout(key, run.storage(a_before, "v", cell))
+    name, code = run.at("v", cell).assignment
+    view = view_layout(f"{key}.v", name, code, run.tensor(name, "v", cell), before, a_before.storage)
+    return InplaceWrite(
         before=before,
         shape=a_before.shape,
-        after=storage_layout("a.zeroed", run.storage(a_after, "zero")),
-        view=_view(run, "v", before, a_before.storage),
-        other=storage_layout("b", run.storage(b)),
+        view=view,
+        after=storage_layout(f"{key}.written", run.storage(a_after, "write", cell)),
         same_block=a_after.storage == a_before.storage,
     )
 
 
+@dataclass(frozen=True)
+class InplaceFacts:
+    """The `inplace` lesson: one storage written in place, a view that sees it, a copy that does
+    not; then the same on counted data, where the write shows what it does to each cell."""
+
+    run: SnippetRun
+    slide: InplaceWrite  # a = torch.ones(3, 2); v = a[0]; a.zero_()
+    other: StorageLayout  # b = a + 1: a new block
+    counted: InplaceWrite  # a = torch.arange(6.).view(3, 2); v = a[1]; a.mul_(10)
+
+    @property
+    def listings(self) -> tuple[Listing, ...]:
+        return self.run.listings
+
+
+def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
+    """The slide's a.zero_() on ones, a + 1 out of place, then a.mul_(10) on counted data."""
+    run = run_snippet(lesson_source("inplace"), device)
+    return InplaceFacts(
+        run=run,
+        slide=_inplace_write(run, 0, "a"),
+        other=storage_layout("b", run.storage(run.tensor("b"))),
+        counted=_inplace_write(run, 1, "counted"),
+    )
+
+
 def inplace_values(facts: InplaceFacts) -> dict[str, Value]:
-    values = facts.before.values_map() | facts.after.values_map() | facts.other.values_map()
-    values.update(facts.view.values_map())
-    values["a.same_block_after_zero_"] = str(facts.same_block)
-    return values
+    return facts.slide.values_map() | facts.other.values_map() | facts.counted.values_map()
 
 
 @dataclass(frozen=True)
