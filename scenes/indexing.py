@@ -11,12 +11,13 @@ from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, swap_words
 from seminar_anim.visual.labels import ValueLabel, code_text
-from seminar_anim.visual.memory import CELL_HEIGHT, MemoryBlock, StridedView, view_facts
+from seminar_anim.visual.memory import CELL_HEIGHT, HOP_ROOM, MemoryBlock, StridedView, stride_hops, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
 
 CELL = 0.75
 FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
-MATRIX_TOP = GRAPH_AREA.bottom + 0.9  # the 2-d tensor's grid, under the facts of its selections
+MATRIX_TOP = GRAPH_AREA.bottom + 0.6  # the 2-d tensor's grid, under the facts of its selections
+HOP_TIME = 0.5  # one hop of a selection's stride over the storage
 
 
 class IndexingScene(CodeGraphScene):
@@ -25,6 +26,7 @@ class IndexingScene(CodeGraphScene):
     def setup(self) -> None:
         super().setup()
         self.current: VGroup = VGroup()  # the selection shown now: window, facts, marked cells
+        self.hops: VGroup = VGroup()  # and the hops of its stride over the storage
 
     def construct(self) -> None:
         facts: IndexingFacts = self.facts or indexing_lesson()
@@ -33,7 +35,7 @@ class IndexingScene(CodeGraphScene):
         code, output = self.panels(line_listing.code, bottom=SAFE_BOTTOM)
 
         self.step("code", "Indexing a tensor does not copy its numbers: it makes a view on the same storage.")
-        block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL)
+        block = MemoryBlock(facts.line, theme, "x.untyped_storage()", CELL, headroom=HOP_ROOM)
         block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
         # The first frame shows the empty storage; x's numbers fill it when its line runs.
         self.play(
@@ -58,9 +60,9 @@ class IndexingScene(CodeGraphScene):
         self.step(
             "2-d", f"A 2-d tensor is stored row after row in one block: rows step by {rows}, columns by {columns}."
         )
-        grid_block = MemoryBlock(facts.grid, theme, "x.untyped_storage()", CELL)
+        grid_block = MemoryBlock(facts.grid, theme, "x.untyped_storage()", CELL, headroom=HOP_ROOM)
         grid_block.move_to(block, aligned_edge=UP + LEFT)
-        code2, output2 = self.swap_panels(code, output, grid_listing.code, block, self.current)
+        code2, output2 = self.swap_panels(code, output, grid_listing.code, block, self.current, self.hops)
         matrix = self.matrix(facts.grid_shape, grid_block)
         self.play(code2.highlight(grid_listing.marks["x"]), FadeIn(grid_block))
         # The 2-d x is built from its storage: each value flies from its cell to its row and column.
@@ -69,9 +71,9 @@ class IndexingScene(CodeGraphScene):
         self.build_grid(boxes, [cell[1] for cell in cells], name, list(grid_block.values))
         self.hold(1)
 
-        self.step("2-d-slices", "Rows, columns and blocks are windows too; a column steps over whole rows.")
-        self.current = VGroup()
-        self.slide(code2, zip(facts.lines[1], facts.views[1], strict=True), grid_block, matrix)
+        self.step("2-d-slices", "Rows, columns and blocks are windows too.")
+        self.current, self.hops = VGroup(), VGroup()
+        self.slide(code2, zip(facts.lines[1], facts.views[1], strict=True), grid_block, matrix, rows)
         self.play(code2.highlight(grid_listing.marks["p"]))
         self.play(code2.highlight(grid_listing.marks["q"]))
         self.execute(code2, output2, grid_listing, grid_listing.marks["same"])
@@ -83,15 +85,19 @@ class IndexingScene(CodeGraphScene):
         views: Iterable[tuple[int, ViewLayout]],
         block: MemoryBlock,
         matrix: VGroup | None = None,
+        row_stride: int = 0,
     ) -> None:
-        """Move one window over the storage from selection to selection, with its offset and stride."""
+        """Move one window over the storage from selection to selection, with its offset, its
+        stride, and the hops of that stride from element to element; a selection that hops
+        `row_stride` elements is said to step over whole rows as it does."""
         for line, view in views:
             window = StridedView(view, block, self.theme.selection)
             facts = view_facts(view, self.theme).next_to(block, DOWN, buff=FACTS_GAP).align_to(block, LEFT)
             parts = VGroup(window, facts)
             if matrix is not None:
                 parts.add(self.marked(view, matrix))
-            self.play(code.highlight(line))
+            hops = stride_hops(view, block, self.theme.selection)
+            self.play(code.highlight(line), FadeOut(self.hops))
             if len(self.current):
                 # The window's shapes move to the new selection; its words are new words, so they
                 # cross-fade rather than morph letter by letter.
@@ -105,7 +111,12 @@ class IndexingScene(CodeGraphScene):
                 self.add(parts)
             else:
                 self.play(FadeIn(parts))
-            self.current = parts
+            # From its first element the view hops, one stride at a time, to each of the others.
+            if row_stride and row_stride in view.stride[-1:] and len(hops) and self.room_to_say():
+                self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
+            if len(hops):
+                self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0), run_time=HOP_TIME * len(hops))
+            self.current, self.hops = parts, hops
             self.hold(1)
 
     def matrix(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:

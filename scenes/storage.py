@@ -8,12 +8,20 @@ from seminar_anim.visual.codegraph import CODE_BOX, GRAPH_AREA, SAFE_BOTTOM, STO
 from seminar_anim.visual.fades import FadeIn, FadeOut, swap_words
 from seminar_anim.visual.labels import BESIDE_MATH, ValueLabel, code_text, math_text, plain_text
 from seminar_anim.visual.layout import Box
-from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, FACT_SIZE, MemoryBlock, StridedView, view_facts
+from seminar_anim.visual.memory import (
+    CELL_HEIGHT,
+    CELL_WIDTH,
+    FACT_SIZE,
+    HOP_ROOM,
+    MemoryBlock,
+    StridedView,
+    hop_arc,
+    view_facts,
+)
 from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
 STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BOX.top)
-HOP_ROOM = 0.6  # over the element indices, where the stride walk hops
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
 CLEARANCE = 0.15  # the least room between a grid and the marks or labels near it
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
@@ -63,14 +71,18 @@ class StorageScene(CodeGraphScene):
         self.play(code.highlight(slide.marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         self.play(FadeIn(size))
         self.hold(1)
+        # b is built as c will be: its one cell under the window, its number from the cell it reads.
         window = StridedView(views["b"], block, theme.selection)
+        b_grid = self.grid(views["b"], window)
         b_facts = view_facts(views["b"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
-        self.play(code.highlight(slide.marks["b"]), window.appear(), FadeIn(b_facts))
+        self.play(code.highlight(slide.marks["b"]), window.appear())
+        self.build_grid(list(b_grid[0]), list(b_grid[1]), b_grid[2], [block.values[i] for i in views["b"].elements])
+        self.play(FadeIn(b_facts))
         self.hold(2)
 
         self.step("view", f"c = a.reshape([2, 2]) reads the very same cells, two per row: stride {views['c'].stride}.")
         c_facts = view_facts(views["c"], theme).next_to(size, DOWN, buff=0.3).align_to(size, LEFT)
-        self.play(code.highlight(slide.marks["c"]), FadeOut(window), FadeOut(b_facts))
+        self.play(code.highlight(slide.marks["c"]), FadeOut(window), FadeOut(b_grid), FadeOut(b_facts))
         self.play(c_window.appear())
         cells, numbers, name = grid
         self.build_grid(list(cells), list(numbers), name, [block.values[element] for element in views["c"].elements])
@@ -137,7 +149,7 @@ class StorageScene(CodeGraphScene):
 
     def grid(self, view: ViewLayout, window: StridedView) -> VGroup:
         """The view as its shape shows it: rows and columns of the values it reads, under its window."""
-        columns = view.shape[1]
+        columns = view.shape[-1] if view.shape else 1
         cells, numbers = VGroup(), VGroup()
         for position, value in enumerate(view.values):
             row, column = divmod(position, columns)
@@ -219,26 +231,11 @@ class StorageScene(CodeGraphScene):
     def hops(self, view: ViewLayout, block: MemoryBlock, row: int, column: int) -> VGroup:
         """From the view's first element, `row` hops of stride[0] then `column` of stride[1],
         as arcs over the storage's element indices, each labelled with its stride."""
-        theme = self.theme
         arcs = VGroup()
         here = view.storage_offset
-        top = max(label.get_top()[1] for label in block.ruler) + 0.14
         for axis, count in ((0, row), (1, column)):
             for _ in range(count):
                 there = here + view.stride[axis]
-                start, end = block.cell(here).get_center(), block.cell(there).get_center()
-                arc = CurvedArrow(
-                    (start[0], top, 0),
-                    (end[0], top, 0),
-                    angle=-PI / 3 if there > here else PI / 3,
-                    color=theme.selection,
-                    stroke_width=3,
-                    tip_length=0.14,
-                )
-                label = VGroup(
-                    math_text("+", theme.selection, 24),
-                    ValueLabel(view.step_key(axis), view.stride[axis], theme.selection, 24),
-                ).arrange(RIGHT, buff=0.04)
-                arcs.add(VGroup(arc, label.next_to(arc, UP, buff=0.04)))
+                arcs.add(hop_arc(block, here, there, view, axis, self.theme.selection))
                 here = there
         return arcs

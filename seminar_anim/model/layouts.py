@@ -112,6 +112,19 @@ class ViewLayout:
     def element_key(self, position: int) -> str:
         return f"{self.key}.element[{position}]"
 
+    def hops(self) -> tuple[tuple[int, int, int], ...]:
+        """How the view walks its storage, as stride diagrams draw it: each element after the
+        first, as (from, to, axis), reached by one hop of stride[axis] from an element already
+        read: along a row from the element before it, and from a row's first element to the
+        next row's first. Hops of stride 0 (a broadcast reads one element again) are left out."""
+        found = []
+        for position in range(1, len(self.elements)):
+            before, here = unravel(position - 1, self.shape), unravel(position, self.shape)
+            axis = max(k for k in range(len(self.shape)) if here[k] == before[k] + 1)
+            if self.stride[axis]:
+                found.append((self.elements[position] - self.stride[axis], self.elements[position], axis))
+        return tuple(found)
+
     def values_map(self) -> dict[str, Value]:
         values: dict[str, Value] = {
             self.storage_offset_key: self.storage_offset,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from manim import (
     DOWN,
     LEFT,
+    PI,
     RIGHT,
     UP,
     Animation,
     Arrow,
+    CurvedArrow,
     Dot,
     Line,
     Rectangle,
@@ -21,7 +24,7 @@ from manim import (
 
 from seminar_anim.model.layouts import BoxedList, StorageLayout, ViewLayout
 from seminar_anim.visual.fades import FadeIn
-from seminar_anim.visual.labels import ValueLabel, code_note, code_text, plain_text
+from seminar_anim.visual.labels import ValueLabel, code_note, code_text, math_text, plain_text
 from seminar_anim.visual.tensor import fit_in_cell
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE, Theme
 
@@ -32,6 +35,9 @@ RULER_GAP = 0.14  # between a cell and its index above or byte offset below: cle
 TAG_GAP = 0.08  # between the byte offsets and a view's marks under its cells
 FACT_SIZE = SMALL_SIZE + 2  # a fact line: the call and its value, in the code's font
 TAG_RISE = 0.22  # between a view's marks and the tag with its name, joined by lines
+HOP_SIZE = 24  # a hop's "+stride"
+HOP_ROOM = 0.6  # over the element indices, where hops arc: a block's headroom when its views hop
+HOP_HEIGHT = 0.25  # the most an arc rises, its "+stride" above that
 
 
 class MemoryBlock(VGroup):
@@ -162,6 +168,32 @@ def name_tag(name: str, marks: VGroup, theme: Theme, color: str) -> VGroup:
     top = box.get_top()
     ties = VGroup(*(Line(mark.get_center(), top, color=color, stroke_width=1.5, stroke_opacity=0.8) for mark in marks))
     return VGroup(ties, tag)
+
+
+def hop_arc(block: MemoryBlock, start: int, end: int, view: ViewLayout, axis: int, color: str) -> VGroup:
+    """One hop of `view`'s stride[axis] over the block's element indices, from element `start`
+    to `end`, labelled with the stride: "+2"."""
+    top = max(label.get_top()[1] for label in block.ruler) + RULER_GAP
+    left, right = block.cell(start).get_center()[0], block.cell(end).get_center()[0]
+    # A long hop is flatter: every arc rises at most HOP_HEIGHT, under what is above the block.
+    bend = min(PI / 3, 4 * math.atan(2 * HOP_HEIGHT / max(abs(right - left), 1e-6)))
+    arc = CurvedArrow(
+        (left, top, 0.0),
+        (right, top, 0.0),
+        angle=-bend if end > start else bend,
+        color=color,
+        stroke_width=3,
+        tip_length=0.14,
+    )
+    label = VGroup(
+        math_text("+", color, HOP_SIZE), ValueLabel(view.step_key(axis), view.stride[axis], color, HOP_SIZE)
+    ).arrange(RIGHT, buff=0.04)
+    return VGroup(arc, label.next_to(arc, UP, buff=0.04))
+
+
+def stride_hops(view: ViewLayout, block: MemoryBlock, color: str) -> VGroup:
+    """Every hop by which `view` reaches its elements (`ViewLayout.hops`), arcs over the storage."""
+    return VGroup(*(hop_arc(block, start, end, view, axis, color) for start, end, axis in view.hops()))
 
 
 def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
