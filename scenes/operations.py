@@ -132,6 +132,55 @@ class OperationsScene(CodeGraphScene):
         self.play(FadeIn(squared.grid.layers), *flow(factor.grid, squared.grid), FadeIn(squared.label))
         self.hold(1)
 
+        self.step("sum", "x + squares adds the two elements in each position: what a + c did, now visible.")
+        addend, added_to, summed = (
+            self.grid(facts["x"], "x"),
+            self.grid(facts["squares"], "squares"),
+            self.grid(facts["sums"], "sums"),
+        )
+        sums = self.row(addend, self.symbol("+"), added_to, self.symbol("="), summed, top=TOP - 1.2)
+        self.swap_boards([pointwise, squares], [VGroup(*sums[:4])], code3.highlight(visible.marks["sums"]))
+        self.play(FadeIn(summed.grid.layers), run_time=0.4)
+        # The first pair is added in the calculation line; the others flow, pair by pair, into their sums.
+        pairs = list(zip(addend.grid.values, added_to.grid.values, summed.grid.values, strict=True))
+        first, second, total = pairs[0]
+        frames = VGroup(
+            *(
+                SurroundingRectangle(grid.cells[0], color=color, buff=0.04)
+                for grid, color in (
+                    (addend.grid, theme.selection),
+                    (added_to.grid, theme.selection),
+                    (summed.grid, theme.forward),
+                )
+            )
+        )
+        self.play(Create(frames), run_time=0.5)
+        self.show_strip(
+            self.factor(first),
+            self.symbol("+"),
+            self.factor(second),
+            self.symbol("="),
+            self.number(total, theme.forward),
+            sources={0: first, 2: second},
+        )
+        self.play(TransformFromCopy(self.strip[-1], total), FadeOut(frames))
+        twins = [cell.copy() for _, _, cell in pairs[1:]]
+        self.play(
+            AnimationGroup(
+                *(
+                    AnimationGroup(TransformFromCopy(left, cell), TransformFromCopy(right, twin))
+                    for (left, right, cell), twin in zip(pairs[1:], twins, strict=True)
+                ),
+                lag_ratio=0.4,
+            ),
+            FadeOut(self.strip),
+            run_time=2.5,
+        )
+        self.strip = VGroup()
+        self.remove(*twins)
+        self.play(FadeIn(summed.label))
+        self.hold(1)
+
         self.step(
             "turn", "On the same data, x.t() puts each element in its mirrored place, and mean averages all of them."
         )
@@ -139,7 +188,7 @@ class OperationsScene(CodeGraphScene):
         turn = self.row(turned_from, self.arrow("t()"), turned, gap=0.5, top=GRAPH_AREA.top)
         averaged_from, averaged = self.grid(facts["x"], "x"), self.grid(facts["average"], "x.mean()")
         reduce = self.row(averaged_from, self.arrow("mean"), averaged, gap=0.5, top=TOP - 2.9)
-        self.swap_boards([pointwise, squares], [turn[:2]], code3.highlight(visible.marks["x_t"]))
+        self.swap_boards([sums], [turn[:2]], code3.highlight(visible.marks["x_t"]))
         # Each element keeps its identity: x[i, j] swaps along an arc to x.t()[j, i].
         rows, columns = facts["x"].shape
         self.play(FadeIn(turned.grid.layers), run_time=0.4)

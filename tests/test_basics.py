@@ -12,7 +12,7 @@ LESSONS = {"data": data_lesson, "tensors": tensors_lesson, "dtypes": dtypes_less
 STEPS = {
     "data": ["inputs", "image", "audio", "text", "embedding", "tensors"],
     "tensors": ["code", "scalar", "vector", "matrix", "tensor", "dimensions"],
-    "dtypes": ["code", "sizes", "type", "narrowing", "mask"],
+    "dtypes": ["code", "sizes", "type", "cut", "wrap", "mask"],
     "operations": [
         "code",
         "create",
@@ -22,6 +22,7 @@ STEPS = {
         "matmul",
         "broadcast",
         "visible",
+        "sum",
         "turn",
         "sweep",
     ],
@@ -61,6 +62,7 @@ def test_operations_match_pytorch() -> None:
     x = torch.arange(6.0).reshape(3, 2) - 2
     assert [[values[f"x_t[{i}, {j}]"] for j in range(3)] for i in range(2)] == x.t().tolist()
     assert values["average[]"] == x.mean().item() == 0.5
+    assert [[values[f"sums[{i}, {j}]"] for j in range(2)] for i in range(3)] == (x + x * x).tolist()
 
 
 def test_tensors_report_dim_and_shape() -> None:

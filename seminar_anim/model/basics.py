@@ -127,6 +127,7 @@ def operations_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
             "x",
             "magnitudes",
             "squares",
+            "sums",
             "x_t",
             "average",
             "w",
