@@ -12,6 +12,7 @@ from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, tensor_c
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
 BYTE = 0.4  # one byte's width, in the size bars and in every cell drawn to its bytes
+WIDE_BYTE = 0.7  # in the step on wrapping, which draws only two- and one-byte elements
 BYTE_HEIGHT = 0.6  # the height of a cell drawn to its bytes
 BYTE_TICK, BYTE_GAP = 0.06, 0.03  # the height of a byte's box at a cell's foot, and the gap between boxes
 CELL = 0.72
@@ -63,23 +64,23 @@ class DtypesScene(CodeGraphScene):
         self.execute(code, output, sizes, sizes.marks["print_x"])
         self.hold(1)
 
-        self.step(
-            "narrowing", "Converting to a narrower type changes values: fractions are cut off, big integers wrap."
-        )
+        self.step("cut", "Converting to a narrower type changes values: y.int() cuts off the fractions.")
         code2, output2 = self.swap_panels(code, output, conversions.code, board)
         y, y_int = self.grid(facts["y"], "y"), self.grid(facts["y.int()"], "y.int()")
         cut = self.column(y, y_int)
-        source, result = self.grid(facts["w"], "w"), self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)")
-        wrap = VGroup(source, self.symbol("arrow.r"), result).arrange(RIGHT, buff=0.4, aligned_edge=UP)
-        wrap[1].set_y(source.grid.get_y())
-        wrap.next_to(cut, DOWN, buff=0.45).align_to(cut, LEFT)
         self.play(code2.highlight(conversions.marks["y"]), FadeIn(y))
         self.play(FadeIn(y_int.grid.layers), *flow(y.grid, y_int.grid))
         self.play(FadeIn(y_int.label))
         self.execute(code2, output2, conversions, conversions.marks["print_y"])
         self.hold(1)
-        self.play(code2.highlight(conversions.marks["w"]), FadeIn(source))
-        memory = self.bytes_kept(facts, source, wrap[1], result, conversions.marks, code2)
+
+        self.step("wrap", "Integers too big for one byte wrap: w.to(torch.uint8) keeps each element's low byte.")
+        # Fewer, wider bytes in this step: a one-byte cell has room for 255.
+        source = self.grid(facts["w"], "w", byte=WIDE_BYTE)
+        result = self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)", byte=WIDE_BYTE)
+        self.column(source)
+        self.swap_boards([cut], [source], code2.highlight(conversions.marks["w"]))
+        memory = self.bytes_kept(facts, source, result, conversions.marks, code2)
         self.execute(code2, output2, conversions, conversions.marks["print_w"])
         self.hold(1)
 
@@ -94,7 +95,7 @@ class DtypesScene(CodeGraphScene):
             n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
-        self.swap_boards([cut, wrap, memory], [column[0]], code2.highlight(conversions.marks["n"]))
+        self.swap_boards([source, result, memory], [column[0]], code2.highlight(conversions.marks["n"]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
         chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
@@ -118,21 +119,22 @@ class DtypesScene(CodeGraphScene):
         self,
         facts: BasicsFacts,
         source: CaptionedGrid,
-        arrow: VMobject,
         result: CaptionedGrid,
         marks: dict[str, int],
         code: CodePanel,
     ) -> VGroup:
         """w's bytes as memory holds them (w.view(torch.uint8)), each under its element; narrowing
-        to one byte keeps each element's least significant byte, and that byte is the result."""
+        to one byte keeps each element's least significant byte, and that byte, flown down into
+        the result under them, is the result."""
         theme = self.theme
         bytes_ = facts["w_bytes"]
         (kept,) = facts.data["kept"]
         size = facts["w"].element_size
-        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=BYTE)
+        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=WIDE_BYTE)
         cells.next_to(source.label, DOWN, buff=0.2).align_to(source.grid, LEFT)
         label = tensor_caption(bytes_, theme, "w_bytes", "dtype")
         label.next_to(cells, DOWN, buff=0.12).align_to(cells, LEFT)
+        result.next_to(label, DOWN, buff=0.45).align_to(cells, LEFT)
         chosen = [index * size + int(kept.value) for index in range(len(facts["w"].values))]
         frames = VGroup(
             *(
@@ -159,7 +161,6 @@ class DtypesScene(CodeGraphScene):
         self.play(FadeIn(VGroup(*cells.values)))
         self.play(code.highlight(marks["print_w"]), Create(frames), *(part.animate.set_opacity(0.3) for part in others))
         self.play(
-            FadeIn(arrow),
             FadeIn(result.grid.layers),
             *(TransformFromCopy(cells.values[index], result.grid.values[slot]) for slot, index in enumerate(chosen)),
         )
@@ -198,10 +199,10 @@ class DtypesScene(CodeGraphScene):
         heading[2].next_to(heading[1], RIGHT, buff=0.12)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
-    def grid(self, record: GridRecord, name: str, size: bool = False) -> CaptionedGrid:
-        """A grid as wide as its bytes, BYTE each, with the bytes marked at its foot, captioned
+    def grid(self, record: GridRecord, name: str, size: bool = False, byte: float = BYTE) -> CaptionedGrid:
+        """A grid as wide as its bytes, `byte` each, with the bytes marked at its foot, captioned
         with its dtype (and, with `size`, element_size() beside it)."""
-        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=BYTE * record.element_size))
+        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=byte * record.element_size))
         if not size:
             return grid.with_caption(self.theme, name, "dtype")
         # element_size() on a line of its own: a one-byte grid is narrower than its name.

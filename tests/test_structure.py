@@ -293,7 +293,7 @@ def test_a_stride_walk_hops_its_strides_to_the_element_it_reads(name: str, row: 
 def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
     from types import SimpleNamespace
 
-    from scenes.dtypes import BYTE, DtypesScene
+    from scenes.dtypes import BYTE, WIDE_BYTE, DtypesScene
     from seminar_anim.model.basics import dtypes_lesson
     from seminar_anim.visual.theme import get_theme
 
@@ -303,11 +303,13 @@ def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
     names = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)")
     sizes = {facts[name].element_size for name in names}
     assert sizes == {1, 2, 4, 8}, "the narrowing steps compare one, two, four and eight bytes"
+    # The wrap step draws its two- and one-byte elements at a wider byte, the same for both.
     for name in names:
         record = facts[name]
-        grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
+        byte = WIDE_BYTE if name.startswith("w") else BYTE
+        grid = DtypesScene.grid(scene, record, name, byte=byte).grid  # type: ignore[arg-type]
         for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
-            assert cell.width == pytest.approx(BYTE * record.element_size), name
+            assert cell.width == pytest.approx(byte * record.element_size), name
             assert len(strip) == record.element_size, name
             assert strip.width <= cell.width
     # The mask step draws n and its mask one width: both are one byte an element.
