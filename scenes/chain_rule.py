@@ -87,7 +87,7 @@ class ChainRuleScene(CodeGraphScene):
             )
             self.hold(2)
 
-        self.step("chain", "y.backward() multiplies them along the path: dh/dx = dh/du times du/dx.")
+        self.step("chain", "y.backward() multiplies them along the path, from h back to x.")
         self.play(code.highlight(marks["backward"]))
         self.seed(view, "h")
         self.backward_pass(view, "h")
@@ -95,6 +95,7 @@ class ChainRuleScene(CodeGraphScene):
         # The same form as every backward line: the gradient arriving at u times u's local derivative.
         upstream = view.nodes[inner.key].grad
         # Each factor in the colour of its number: the gradient arriving at u, u's local derivative.
+        self.say("That is the chain rule: dh/dx = dh/du times du/dx.")
         self.show_strip(
             self.derivative(graph, "x", "h"),
             self.symbol("="),

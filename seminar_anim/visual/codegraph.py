@@ -49,6 +49,7 @@ STORAGE_LEFT = GRAPH_AREA.left + 0.6  # a storage block's cells, leaving room fo
 LEGEND_TOP = LEGEND_BOTTOM + 1.25  # three lines of the legend
 TRAVEL_SHARE = 0.6  # of a forward step, the values' trip along the edges; the rest, their arrival
 UNLIT = 0.25  # the opacity of the edges a chain-rule line does not multiply along
+CHECK_BUFF = (0.1, 0.04)  # a check box's margin: room beside the text, and clear of the lines above and below
 
 
 class CodeGraphScene(LectureScene):
@@ -126,7 +127,10 @@ class CodeGraphScene(LectureScene):
         color = self.theme.backward
         self.play(
             Create(self.link(printed, label)),
-            *(Create(SurroundingRectangle(part, color=color, buff=0.04, stroke_width=2)) for part in (printed, label)),
+            *(
+                Create(SurroundingRectangle(part, color=color, buff=CHECK_BUFF, stroke_width=2))
+                for part in (printed, label)
+            ),
         )
 
     def link(self, printed: Mobject, label: Mobject) -> VMobject:
