@@ -6,10 +6,11 @@ from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, format_value
-from seminar_anim.visual.memory import CELL_HEIGHT, CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView
+from seminar_anim.visual.memory import CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView, ties
 from seminar_anim.visual.theme import SMALL_SIZE
 
-GRID_GAP = 0.3  # between the window's marks under the storage and the grids of a and v
+GRID_GAP = 0.5  # between the window's marks under the storage and the grids of a and v: room for v's ties
+ROW = 0.5  # a grid's row height: a's three rows and the gap fit over b's block
 V_GAP = 0.6  # between a's grid and v's, room for v's name
 NAME_GAP = 0.2  # between a grid and its name
 
@@ -113,6 +114,8 @@ class InplaceScene(CodeGraphScene):
             (a_grid[0].get_right()[0] + V_GAP - v_grid[0].get_left()[0]) * RIGHT
             + (a_grid[0][row * write.shape[-1]].get_top()[1] - v_grid.get_top()[1]) * UP
         )
+        # The window's marks are tied to v's row, as a tag ties them to a name: v reads those cells.
+        window.add(ties(window.marks, v_grid[0].get_top(), theme.selection))
         self.play(code.highlight(marks["v"]), window.appear())
         self.build_grid(list(v_grid[0]), list(v_grid[1]), v_grid[2], [block.values[i] for i in view.elements])
         return VGroup(a_grid, window), v_grid
@@ -154,8 +157,8 @@ class InplaceScene(CodeGraphScene):
         cells = VGroup()
         for index, number in enumerate(numbers):
             row, column = divmod(index, columns)
-            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=color, stroke_width=2)
-            cells.add(cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0)))
+            cell = Rectangle(width=CELL_WIDTH, height=ROW, color=color, stroke_width=2)
+            cells.add(cell.move_to((column * CELL_WIDTH, -row * ROW, 0)))
             number.move_to(cell)
         label = code_text(name, self.theme, SMALL_SIZE + 6, color).next_to(cells, LEFT, buff=NAME_GAP)
         return VGroup(cells, VGroup(*numbers), label)

@@ -151,3 +151,18 @@ def test_memory_frames_draw_the_manifest_cleanly(theme: str) -> None:
     _, captures = clean_capture("memory", theme, ["code", "list", "nested", "tensor", "compare"])
     last = {text.key for text in captures[-1].texts if text.key}
     assert {"t.nbytes", "t.element_size", "l.total_bytes", "t.offset[2]"} <= last
+
+
+def test_every_selection_reaches_each_of_its_elements_by_one_hop_of_a_stride() -> None:
+    from seminar_anim.model.memory import indexing_lesson
+
+    facts = indexing_lesson("cpu")
+    grid = torch.tensor([[0, 1, 2], [1, 2, 3]])
+    for view in (*facts.views[0], *facts.views[1]):
+        hops = view.hops()
+        # One hop for every element after the first, each landing on it from an element read before.
+        assert [end for _, end, _ in hops] == list(view.elements[1:]), view.key
+        for start, end, axis in hops:
+            assert end - start == view.stride[axis] and start in view.elements, view.key
+    column = next(view for view in facts.views[1] if view.name == "column")
+    assert [(start, end) for start, end, _ in column.hops()] == [(0, grid.stride()[0])]  # a whole row, 3 elements

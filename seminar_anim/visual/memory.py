@@ -165,9 +165,14 @@ def name_tag(name: str, marks: VGroup, theme: Theme, color: str) -> VGroup:
     text = code_text(name, theme, SMALL_SIZE + 4, color)
     box = SurroundingRectangle(text, color=color, buff=0.07, corner_radius=0.05, stroke_width=2)
     tag = VGroup(box, text).next_to(marks, DOWN, buff=TAG_RISE)
-    top = box.get_top()
-    ties = VGroup(*(Line(mark.get_center(), top, color=color, stroke_width=1.5, stroke_opacity=0.8) for mark in marks))
-    return VGroup(ties, tag)
+    return VGroup(ties(marks, box.get_top(), color), tag)
+
+
+def ties(marks: VGroup, point: Any, color: str) -> VGroup:
+    """A line from each of a window's marks to `point`: what the window's cells are read by."""
+    return VGroup(
+        *(Line(mark.get_center(), point, color=color, stroke_width=1.5, stroke_opacity=0.8) for mark in marks)
+    )
 
 
 def hop_arc(block: MemoryBlock, start: int, end: int, view: ViewLayout, axis: int, color: str) -> VGroup:
