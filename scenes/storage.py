@@ -117,8 +117,11 @@ class StorageScene(CodeGraphScene):
         t_window = StridedView(views["t"], block, theme.selection)
         t_grid = self.grid(views["t"], t_window)
         t_facts = view_facts(views["t"], theme).move_to(c_facts, aligned_edge=UP + LEFT)
-        self.play(code2.highlight(transposed.marks["t"]), ReplacementTransform(c_window, t_window))
-        self.transpose(views["c"], grid, views["t"], t_grid, *swap_words(c_facts, t_facts))
+        self.play(code2.highlight(transposed.marks["t"]))
+        # c's window, name and facts give way to t's together, as its values swap: never c's grid under t's tag.
+        self.transpose(
+            views["c"], grid, views["t"], t_grid, *swap_words(c_facts, t_facts), *swap_words(c_window, t_window)
+        )
         self.execute(code2, output2, transposed, transposed.marks["t_facts"])
         self.walk(views["t"], t_grid, block, slow=False)  # c's walk was read slowly
 
