@@ -2,12 +2,14 @@
 
 from manim import *
 
+from seminar_anim.model.listing import Listing
 from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
+from seminar_anim.model.records import Datum
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn, FadeOut
+from seminar_anim.visual.fades import FadeIn, FadeOut, swap_words
 from seminar_anim.visual.labels import ValueLabel, code_text, format_value
 from seminar_anim.visual.memory import CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView, ties
-from seminar_anim.visual.theme import SMALL_SIZE
+from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 GRID_GAP = 0.5  # between the window's marks under the storage and the grids of a and v: room for v's ties
 ROW = 0.5  # a grid's row height: a's three rows and the gap fit over b's block
@@ -26,8 +28,9 @@ class InplaceScene(CodeGraphScene):
         block = self.block(facts.slide)
 
         self.step("code", "Methods whose name ends in an underscore change a tensor in place.")
+        title = self.title("In-place operations:", code=written_call(slide))
         self.play(
-            FadeIn(self.title("In-place operations:", code="a.zero_()")),
+            FadeIn(title),
             FadeIn(code, shift=0.2 * RIGHT),
             FadeIn(block.without_values()),
         )
@@ -62,15 +65,20 @@ class InplaceScene(CodeGraphScene):
             f"On counted data from arange, {view.name} = {view.code} reads the middle row: the cells holding {held}.",
         )
         fresh = self.block(facts.counted)
+        retitled = self.title("In-place operations:", code=written_call(counted))
+        self.play(*swap_words(title, retitled), run_time=0.8)
         code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other)
         self.play(FadeIn(fresh.without_values()), run_time=0.5)
         a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks)
         self.hold(1)
 
-        call = counted.code[counted.marks["write"]].partition("#")[0].strip()  # as the code writes it
         written = " and ".join(format_value(facts.counted.after.values[element]) for element in view.elements)
-        self.step("multiply", f"{call} writes each product back into its own cell; {view.name} now reads {written}.")
-        self.write(facts.counted, fresh, a_grid, v_grid, code2, counted.marks["write"])
+        by = format_value(facts.factor.value)
+        self.step(
+            "multiply",
+            f"{written_call(counted)} multiplies each cell by {by} where it is; {view.name} now reads {written}.",
+        )
+        self.write(facts.counted, fresh, a_grid, v_grid, code2, counted.marks["write"], facts.factor)
         self.execute(code2, output2, counted, counted.marks["print_v_after"])
         self.play(Indicate(v_grid, color=theme.selection))
         self.hold(2)
@@ -121,36 +129,66 @@ class InplaceScene(CodeGraphScene):
         return VGroup(a_grid, window), v_grid
 
     def write(
-        self, write: InplaceWrite, block: MemoryBlock, a_grid: VGroup, v_grid: VGroup, code: Mobject, line: int
+        self,
+        write: InplaceWrite,
+        block: MemoryBlock,
+        a_grid: VGroup,
+        v_grid: VGroup,
+        code: Mobject,
+        line: int,
+        factor: Datum | None = None,
     ) -> None:
-        """The write lands in the storage's own cells, one after another; then a's grid and v's
-        row, which read those cells, show the new values, each flying from its cell."""
+        """The write lands in the storage's own cells, one after another (with a `factor`, the
+        first cell it changes is multiplied out in the calculation line first); then a's grid
+        and v's row, which read those cells, both show the new values, each flying from its cell."""
         theme = self.theme
         self.play(code.highlight(line))
         written = [
             ValueLabel(write.after.value_key(i), value, theme.text, VALUE_SIZE).move_to(block.cells[i])
             for i, value in enumerate(write.after.values)
         ]
+        rest = list(range(len(written)))
+        if factor is not None:
+            first = next(i for i, value in enumerate(write.before.values) if value != write.after.values[i])
+            self.show_strip(
+                self.number(block.values[first], theme.text),
+                self.symbol("dot"),
+                ValueLabel(factor.key, factor.value, theme.text, STRIP_SIZE),
+                self.symbol("="),
+                self.number(written[first], theme.forward),
+                sources={0: block.values[first]},
+            )
+            self.play(FadeOut(block.values[first]), TransformFromCopy(self.strip[-1], written[first]))
+            rest.remove(first)
         self.play(
             AnimationGroup(
-                *(ReplacementTransform(old, new) for old, new in zip(block.values, written, strict=True)),
+                *(ReplacementTransform(block.values[i], written[i]) for i in rest),
                 lag_ratio=0.15,
-            )
+            ),
+            FadeOut(self.strip),
         )
+        self.strip = VGroup()
         block.remove(*block.values).add(*written)
         block.values = written
-        for grid, elements in ((a_grid[0], range(len(written))), (v_grid, write.view.elements)):
-            numbers = grid[1]
-            fresh = [
+        readers = [(a_grid[0][1], range(len(written))), (v_grid[1], write.view.elements)]
+        fresh = [
+            [
                 ValueLabel(written[element].key, written[element].value, theme.text, VALUE_SIZE).move_to(old)
                 for element, old in zip(elements, numbers, strict=True)
             ]
-            self.play(
-                *(FadeOut(old) for old in numbers),
-                *(TransformFromCopy(written[element], new) for element, new in zip(elements, fresh, strict=True)),
-                run_time=0.8,
-            )
-            numbers.remove(*numbers.submobjects).add(*fresh)
+            for numbers, elements in readers
+        ]
+        self.play(
+            *(FadeOut(old) for numbers, _ in readers for old in numbers),
+            *(
+                TransformFromCopy(written[element], new)
+                for (_, elements), news in zip(readers, fresh, strict=True)
+                for element, new in zip(elements, news, strict=True)
+            ),
+            run_time=0.8,
+        )
+        for (numbers, _), news in zip(readers, fresh, strict=True):
+            numbers.remove(*numbers.submobjects).add(*news)
 
     def grid(self, numbers: list[ValueLabel], columns: int, name: str, color: str) -> VGroup:
         """Cells in rows of `columns`, each with its number, and the name left of them."""
@@ -162,3 +200,8 @@ class InplaceScene(CodeGraphScene):
             number.move_to(cell)
         label = code_text(name, self.theme, SMALL_SIZE + 6, color).next_to(cells, LEFT, buff=NAME_GAP)
         return VGroup(cells, VGroup(*numbers), label)
+
+
+def written_call(listing: Listing) -> str:
+    """The call on the listing's `# [write]` line, as the code writes it: a.zero_()."""
+    return listing.code[listing.marks["write"]].partition("#")[0].strip()

@@ -60,7 +60,7 @@ def test_inplace_against_pytorch() -> None:
     facts = inplace_lesson("cpu")
     a = torch.arange(6.0).view(3, 2)
     v = a[1]
-    a.mul_(10)
+    a.mul_(10)  # the lesson's factor
     assert facts.run.prints == ("tensor([1., 1.])", "tensor([0., 0.])", "tensor([2., 2.])", str(v))
     slide, counted = facts.slide, facts.counted
     assert slide.before.values == (1.0,) * 6 and slide.after.values == (0.0,) * 6
@@ -74,7 +74,8 @@ def test_inplace_against_pytorch() -> None:
     assert len(set(counted.before.values)) == 6
     slide_code, counted_code = facts.listings
     assert "zero_()" in slide_code.code[slide_code.marks["write"]]
-    assert "mul_(10)" in counted_code.code[counted_code.marks["write"]]
+    assert "mul_(factor)" in counted_code.code[counted_code.marks["write"]]
+    assert counted.after.values == tuple(value * facts.factor.value for value in counted.before.values)
 
 
 @pytest.mark.xdist_group("inplace")

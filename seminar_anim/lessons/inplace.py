@@ -10,5 +10,6 @@ print(b[0])  # [print_b]
 # %% Visible data: arange counts 0, 1, 2, ...
 a = torch.arange(6.).view(3, 2)  # [a]
 v = a[1]  # a view: a's middle row  # [v]
-a.mul_(10)  # in place: times 10  # [write]
+factor = 10  # [factor]
+a.mul_(factor)  # in place  # [write]
 print(v)  # [print_v_after]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 import torch
@@ -18,7 +19,7 @@ from seminar_anim.model.layouts import (
 )
 from seminar_anim.model.listing import Listing
 from seminar_anim.model.manifest import Value
-from seminar_anim.model.records import SnippetRun
+from seminar_anim.model.records import Datum, SnippetRun
 from seminar_anim.model.snippet import run_snippet
 
 
@@ -104,7 +105,8 @@ class InplaceFacts:
     run: SnippetRun
     slide: InplaceWrite  # a = torch.ones(3, 2); v = a[0]; a.zero_()
     other: StorageLayout  # b = a + 1: a new block
-    counted: InplaceWrite  # a = torch.arange(6.).view(3, 2); v = a[1]; a.mul_(10)
+    counted: InplaceWrite  # a = torch.arange(6.).view(3, 2); v = a[1]; a.mul_(factor)
+    factor: Datum  # what a.mul_ multiplied each cell by
 
     @property
     def listings(self) -> tuple[Listing, ...]:
@@ -112,18 +114,21 @@ class InplaceFacts:
 
 
 def inplace_lesson(device: torch.device | str = "cpu") -> InplaceFacts:
-    """The slide's a.zero_() on ones, a + 1 out of place, then a.mul_(10) on counted data."""
+    """The slide's a.zero_() on ones, a + 1 out of place, then a.mul_(factor) on counted data."""
     run = run_snippet(lesson_source("inplace"), device)
     return InplaceFacts(
         run=run,
         slide=_inplace_write(run, 0, "a"),
         other=storage_layout("b", run.storage(run.tensor("b"))),
         counted=_inplace_write(run, 1, "counted"),
+        factor=Datum("counted.factor", ast.literal_eval(run.object("factor", "write", 1).repr)),
     )
 
 
 def inplace_values(facts: InplaceFacts) -> dict[str, Value]:
-    return facts.slide.values_map() | facts.other.values_map() | facts.counted.values_map()
+    values = facts.slide.values_map() | facts.other.values_map() | facts.counted.values_map()
+    values[facts.factor.key] = facts.factor.value
+    return values
 
 
 @dataclass(frozen=True)
