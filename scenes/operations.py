@@ -15,6 +15,7 @@ CELL_WIDTH = 0.75  # wider than tall: "−3.0" and "14.0" keep clear of the bord
 TOP = GRAPH_AREA.top - 0.5
 QUICK = 0.5  # after a sweep's first element, its moves take this share of the time
 QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
+REDUCTION_RISE = 0.4  # a mean's calculation line, over the row it reduces
 
 
 class OperationsScene(CodeGraphScene):
@@ -29,19 +30,19 @@ class OperationsScene(CodeGraphScene):
         a, b, c = (self.grid(facts[key], key) for key in ("a", "b", "c"))
         board = self.row(a, b, c, gap=0.8)
 
-        # The first frame already shows the empty cells the code will fill.
+        # The first frame already shows the empty cells the code will fill, named as the code names them.
         self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
         self.play(
             FadeIn(self.title("Tensor operations: creation and math")),
             FadeIn(code, shift=0.2 * RIGHT),
-            *(FadeIn(grid.grid.layers) for grid in (a, b, c)),
+            *(FadeIn(VGroup(grid.grid.layers, grid.label[0])) for grid in (a, b, c)),
         )
         self.add(output)
         self.hold(2)
 
         self.step("create", "ones and zeros take a shape; zeros_like copies the shape and dtype of a.")
         for mark, grid in zip(("a", "b", "c"), (a, b, c), strict=True):
-            filled = VGroup(*grid.grid.values, grid.label)
+            filled = VGroup(*grid.grid.values, grid.label[1])  # its values and its shape; its name is there
             self.play(code.highlight(creation.marks[mark]), FadeIn(filled, shift=0.2 * DOWN))
         self.hold(1)
 
@@ -63,7 +64,7 @@ class OperationsScene(CodeGraphScene):
         mean = self.grid(facts["mean_value"], "torch.mean(a)")
         again = self.grid(facts["a"], "a")
         pointwise = self.row(source, self.arrow("abs"), absolute, gap=0.5, top=GRAPH_AREA.top)
-        reduction = self.row(again, self.arrow("mean"), mean, gap=0.5, top=GRAPH_AREA.top - 2.9)
+        reduction = self.row(again, self.arrow("mean"), mean, gap=0.5, top=TOP - 2.9)
         board = VGroup(pointwise, reduction)
         self.play(code2.highlight(math.marks["abs"]), FadeIn(pointwise[:2]))
         self.play(TransformFromCopy(source.grid, absolute.grid), FadeIn(absolute.label))
@@ -216,8 +217,6 @@ class OperationsScene(CodeGraphScene):
         self.swap_boards([turn, reduce], [product[:4]], code3.highlight(visible.marks["w"]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)
-        self.play(FadeOut(self.strip))
-        self.strip = VGroup()
         self.execute(code3, output3, visible, visible.marks["print_m"])
         self.hold(1)
 
@@ -251,18 +250,43 @@ class OperationsScene(CodeGraphScene):
                 there = SurroundingRectangle(result.cells[row * columns + column], color=theme.forward, buff=0.04)
                 self.play(*([Create(across)] if column == 0 else []), Create(down), Create(there), run_time=0.4 * quick)
                 self.show_strip(*terms, sources=sources, run_time=None if first else QUICK_STRIP_SECONDS)
-                self.play(TransformFromCopy(self.strip[-1], cell), FadeOut(down), FadeOut(there), run_time=0.6 * quick)
+                # The line leaves with its sum: the next row and column are never lit under this one's line.
+                self.play(
+                    TransformFromCopy(self.strip[-1], cell),
+                    FadeOut(down),
+                    FadeOut(there),
+                    FadeOut(self.strip),
+                    run_time=0.6 * quick,
+                )
+                self.strip = VGroup()
             self.play(FadeOut(across), run_time=0.3)
 
     def gather(self, source: CaptionedGrid, result: CaptionedGrid) -> None:
-        """A reduction: every element of `source` flows into the one number of `result`."""
+        """A reduction to the mean: every element of `source` flies into the calculation line,
+        their sum is divided by their count, and the mean moves into the one cell of `result`."""
+        theme = self.theme
         number = result.grid.values[0]
-        self.play(
-            FadeIn(result.grid.cells[0]),
-            *(FadeOut(value.copy(), target_position=number) for value in source.grid.values),
-        )
-        self.play(FadeIn(number, scale=1.5))
-        self.play(FadeIn(result.label))
+        terms: list[VMobject] = [self.symbol("(")]
+        sources: dict[int, VMobject] = {}
+        for index, value in enumerate(source.grid.values):
+            if index:
+                terms.append(self.symbol("+"))
+            sources[len(terms)] = value
+            terms.append(self.factor(value))
+        record = source.grid.record
+        terms += [
+            self.symbol(")"),
+            self.symbol("div"),
+            ValueLabel(record.fact_key("numel"), record.numel, theme.text, STRIP_SIZE),
+            self.symbol("="),
+            self.number(number, theme.forward),
+        ]
+        self.play(FadeIn(result.grid.cells[0]), run_time=0.4)
+        # Over the reduction's row: the calculation line's own place is under its caption.
+        self.show_strip(*terms, sources=sources, y=source.get_top()[1] + REDUCTION_RISE)
+        self.play(TransformFromCopy(self.strip[-1], number))
+        self.play(FadeIn(result.label), FadeOut(self.strip))
+        self.strip = VGroup()
 
     def factor(self, value: ValueLabel) -> VMobject:
         """A factor of a product in the calculation line; a negative one in parentheses, so

@@ -235,7 +235,7 @@ class GridRecord:
         return f"{self.key}.shape"
 
     def fact_key(self, fact: str) -> str:
-        """The key of one of its facts: "shape", "dim", "dtype" or "element_size"."""
+        """The key of one of its facts: "shape", "dim", "dtype", "element_size" or "numel"."""
         return f"{self.key}.{fact}"
 
     def element_key(self, flat: int) -> str:
@@ -248,6 +248,7 @@ class GridRecord:
             f"{self.key}.dim": self.dim,
             self.dtype_key: self.dtype,
             f"{self.key}.element_size": self.element_size,
+            self.fact_key("numel"): self.numel,
         }
         for index, value in enumerate(self.values):
             values[self.element_key(index)] = value

@@ -142,14 +142,19 @@ class CodeGraphScene(LectureScene):
         return DashedVMobject(path, num_dashes=30)
 
     def show_strip(
-        self, *parts: VMobject, sources: dict[int, VMobject] | None = None, run_time: float | None = None
+        self,
+        *parts: VMobject,
+        sources: dict[int, VMobject] | None = None,
+        run_time: float | None = None,
+        y: float = STRIP_Y,
     ) -> VGroup:
-        """Replace the calculation line; parts listed in `sources` fly in from those mobjects."""
+        """Replace the calculation line (centred at height `y`); parts listed in `sources` fly in
+        from those mobjects."""
         row = VGroup(*parts).arrange(RIGHT, buff=0.18)
         area = self.strip_area
         if row.width > area.width - 0.2:
             row.scale_to_fit_width(area.width - 0.2)
-        row.move_to((area.centre_x, STRIP_Y, 0.0))
+        row.move_to((area.centre_x, y, 0.0))
         sources = sources or {}
         arrivals = [
             TransformFromCopy(sources[index], part) if index in sources else FadeIn(part, shift=0.1 * UP)
