@@ -16,7 +16,14 @@ import srt
 
 from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.output.render import render_scene
-from seminar_anim.visual.captions import LINE_CHARACTERS, MAX_LINES, MAX_SECONDS, MIN_SECONDS, caption_cues
+from seminar_anim.visual.captions import (
+    LINE_CHARACTERS,
+    MAX_LINES,
+    MAX_SECONDS,
+    MIN_SECONDS,
+    READING_RATE,
+    caption_cues,
+)
 from seminar_anim.visual.theme import get_theme
 from tests.tiny_scene import roles, swatch_spec, tiny_spec
 
@@ -126,6 +133,14 @@ def test_a_clause_longer_than_a_cue_is_split_between_words() -> None:
     cues = caption_cues(clause, 30.0)
     assert len(cues) > 1 and " ".join(cue.text.replace("\n", " ") for cue in cues) == clause.strip()
     assert all(len(line) <= LINE_CHARACTERS for cue in cues for line in cue.text.split("\n"))
+
+
+def test_a_long_stretch_shows_each_cue_at_reading_pace_from_its_start() -> None:
+    sentence = "x[:, 0] steps over whole rows, 3 elements a hop."
+    first, second = caption_cues(sentence, 16.0)
+    # The second half follows the first when it has been read, not halfway through the stretch.
+    assert first.start == 0 and first.duration == second.start == len(first.text) / READING_RATE
+    assert second.duration == MAX_SECONDS
 
 
 def test_a_step_too_short_for_its_cues_shares_its_time_evenly() -> None:

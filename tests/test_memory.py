@@ -75,7 +75,8 @@ def test_inplace_against_pytorch() -> None:
     slide_code, counted_code = facts.listings
     assert "zero_()" in slide_code.code[slide_code.marks["write"]]
     assert "mul_(factor)" in counted_code.code[counted_code.marks["write"]]
-    assert counted.after.values == tuple(value * facts.factor.value for value in counted.before.values)
+    factor = facts.factor.value
+    assert isinstance(factor, int) and counted.after.values == tuple(float(v) * factor for v in counted.before.values)
 
 
 @pytest.mark.xdist_group("inplace")

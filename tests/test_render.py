@@ -15,7 +15,7 @@ from seminar_anim.app.cli import main
 from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.errors import OutputError
 from seminar_anim.output.render import plan_render, render_scene
-from tests.tiny_scene import LATE
+from tests.tiny_scene import LATE, QUICK
 
 
 def video_seconds(path: Path) -> float:
@@ -202,3 +202,17 @@ def test_a_sentence_said_mid_step_is_subtitled_from_when_it_is_said(tmp_path: Pa
     assert [cue.content for cue in cues] == ["A square fades in here.", "Now it turns."]
     assert cues[0].start.total_seconds() == 0
     assert cues[1].start.total_seconds() == pytest.approx(2.0, abs=0.1)  # not shared out over the step
+
+
+def test_a_silent_step_lasts_until_its_sentence_can_be_read(tmp_path: Path) -> None:
+    from seminar_anim.visual.captions import reading_seconds
+
+    options = RenderOptions(out=tmp_path)
+    render_scene(QUICK, LessonOptions(device="cpu"), options, lambda _line: None)
+    folder = plan_render(QUICK, options).folder
+    cues = list(srt.parse((folder / "quick.srt").read_text()))
+    sentence = " ".join(cue.content for cue in cues)
+    # The animation took half a second; the step holds until the sentence's cues can be read.
+    assert cues[-1].end.total_seconds() == pytest.approx(reading_seconds(sentence), abs=0.1)
+    with av.open(str(folder / "quick.mp4")) as container:
+        assert container.duration is not None and container.duration / av.time_base >= reading_seconds(sentence) - 0.1

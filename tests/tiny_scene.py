@@ -76,6 +76,19 @@ class LateScene(LectureScene):
 LATE = SceneSpec(
     name="late", description="says a sentence late", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:LateScene"
 )
+
+
+class QuickScene(LectureScene):
+    """One step whose animation is over long before its sentence can be read."""
+
+    def construct(self) -> None:
+        self.step("quick", "A square fades in, far quicker than this sentence about it can be read.")
+        self.play(FadeIn(Square(1.0, color=self.theme.forward, fill_opacity=1)), run_time=0.5)
+
+
+QUICK = SceneSpec(
+    name="quick", description="says more than it shows", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:QuickScene"
+)
 BROKEN = SceneSpec(name="broken", description="fails", facts=f"{__name__}:tiny_facts", scene=f"{__name__}:BrokenScene")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -319,7 +320,9 @@ def shifted_subtitles(files: list[Path], clips: list[Clip], offsets: list[int]) 
 
 
 def _delta(seconds: Fraction) -> timedelta:
-    return timedelta(microseconds=round(seconds * 1_000_000))
+    """A time as SRT keeps it, in whole milliseconds, rounded up: SRT would cut a part's start
+    down to the millisecond before it, and its first cue would open in the part before."""
+    return timedelta(milliseconds=math.ceil(seconds * 1000))
 
 
 def _write_thumbnail(video: Path, title: str, theme: str, target: Path) -> None:

@@ -14,6 +14,7 @@ LINE_CHARACTERS = 42  # the broadcast and streaming guideline (BBC, Netflix) for
 MAX_LINES = 1
 MIN_SECONDS = 1.0
 MAX_SECONDS = 7.0
+READING_RATE = 15.0  # characters a second a viewer reads a subtitle at (guidelines: 15 to 17)
 # Where a subtitle may break, best first: after a sentence, after a clause, then between words.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=\u2014)|(?<=\u2014)\s+")
@@ -94,10 +95,22 @@ def cue_texts(text: str) -> list[str]:
     return ["\n".join(wrapped(cue)) for cue in cues]
 
 
+def reading_times(texts: list[str]) -> list[float]:
+    """How long each cue takes to read: its characters at READING_RATE, at least MIN_SECONDS."""
+    return [max(MIN_SECONDS, len(item) / READING_RATE) for item in texts]
+
+
+def reading_seconds(text: str) -> float:
+    """How long `text`'s cues take to read, one after another."""
+    return sum(reading_times(cue_texts(text)))
+
+
 def caption_cues(text: str, duration: float, spoken: bool = False) -> list[Cue]:
-    """The cues of one step that lasts `duration` seconds, one after another inside it: each
-    gets MIN_SECONDS and a share of the rest in proportion to its length, and shows for at most
-    MAX_SECONDS of its slot. A step shorter than MIN_SECONDS per cue splits its time evenly.
+    """The cues of one stretch that lasts `duration` seconds, one after another inside it, from
+    its start: with time to read them all, each for its reading time, the last also for the
+    time left (at most MAX_SECONDS), so each cue shows while what it says is shown. Without,
+    each gets MIN_SECONDS and a share of the rest in proportion to its length; a stretch
+    shorter than MIN_SECONDS per cue splits its time evenly.
 
     `spoken`: the text is one sentence said in `duration` seconds; its cues share that time in
     proportion to their length, as speech goes, each shown for the whole of its share."""
@@ -111,6 +124,13 @@ def caption_cues(text: str, duration: float, spoken: bool = False) -> list[Cue]:
             share = duration * weight / sum(weights)
             cues.append(Cue(item, start, share))
             start += share
+        return cues
+    reading = reading_times(texts)
+    if sum(reading) <= duration:
+        for index, (item, seconds) in enumerate(zip(texts, reading, strict=True)):
+            last = index == len(texts) - 1
+            cues.append(Cue(item, start, min(MAX_SECONDS, duration - start if last else seconds)))
+            start += seconds
         return cues
     spare = duration - MIN_SECONDS * len(texts)
     for item, weight in zip(texts, weights, strict=True):

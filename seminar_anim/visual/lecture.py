@@ -10,7 +10,7 @@ import numpy as np
 from manim import RIGHT, UP, Animation, AnimationGroup, Camera, FadeIn, ManimColor, Mobject, Scene, VGroup
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from seminar_anim.visual.captions import MIN_SECONDS, caption_cues, sentences
+from seminar_anim.visual.captions import MIN_SECONDS, caption_cues, reading_seconds, sentences
 from seminar_anim.visual.encoding import LectureFileWriter
 from seminar_anim.visual.labels import code_text, math_text, plain_text
 from seminar_anim.visual.theme import TITLE_SIZE, Theme, get_theme
@@ -238,6 +238,10 @@ class LectureScene(Scene):
                     said[-1][1].append(line.text)
                 else:
                     said.append((line.start, [line.text]))
+            # The step holds until its last sentences can be read, as a narrated one holds
+            # until they are said.
+            if said and (short := reading_seconds(" ".join(said[-1][1])) - (self.time - said[-1][0])) > 0:
+                self.wait(short)
             ends = [start for start, _ in said[1:]] + [self.time]
             for (start, texts), end in zip(said, ends, strict=True):
                 for cue in caption_cues(" ".join(texts), end - start):
