@@ -6,7 +6,7 @@ from seminar_anim.model.listing import Listing
 from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
 from seminar_anim.model.records import Datum
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn, FadeOut, swap_words
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, format_value
 from seminar_anim.visual.memory import CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView, ties
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
@@ -46,8 +46,8 @@ class InplaceScene(CodeGraphScene):
         other = MemoryBlock(facts.other, theme, "b.untyped_storage(): a new block")
         other.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
         self.play(code.highlight(slide.marks["b"]), FadeIn(other.without_values()))
-        # Each result is computed from a's cell and written into a cell of the new block.
-        self.play(*(TransformFromCopy(block.values[i], other.values[i]) for i in range(len(other.values))))
+        # Each result is computed from an element of a and written into a cell of the new block.
+        self.play(*(TransformFromCopy(a_grid[0][1][i], other.values[i]) for i in range(len(other.values))))
         self.hold(2)
 
         self.step("in-place", "a.zero_() writes zeros into a's own cells, once; v reads those same cells.")
@@ -66,9 +66,8 @@ class InplaceScene(CodeGraphScene):
         )
         fresh = self.block(facts.counted)
         retitled = self.title("In-place operations:", code=written_call(counted))
-        self.play(*swap_words(title, retitled), run_time=0.8)
-        code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other)
-        self.play(FadeIn(fresh.without_values()), run_time=0.5)
+        code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other, title)
+        self.play(FadeIn(fresh.without_values()), FadeIn(retitled), run_time=0.5)
         a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks)
         self.hold(1)
 
@@ -122,10 +121,13 @@ class InplaceScene(CodeGraphScene):
             (a_grid[0].get_right()[0] + V_GAP - v_grid[0].get_left()[0]) * RIGHT
             + (a_grid[0][row * write.shape[-1]].get_top()[1] - v_grid.get_top()[1]) * UP
         )
-        # The window's marks are tied to v's row, as a tag ties them to a name: v reads those cells.
-        window.add(ties(window.marks, v_grid[0].get_top(), theme.selection))
         self.play(code.highlight(marks["v"]), window.appear())
         self.build_grid(list(v_grid[0]), list(v_grid[1]), v_grid[2], [block.values[i] for i in view.elements])
+        # Each of the window's marks is tied to the cell of v that reads it, as a tag ties them to a name.
+        cells = [v_grid[0][view.elements.index(element)].get_top() for element in sorted(set(view.elements))]
+        tied = ties(window.marks, cells, theme.selection)
+        self.play(Create(tied))
+        window.add(tied)
         return VGroup(a_grid, window), v_grid
 
     def write(
@@ -149,7 +151,9 @@ class InplaceScene(CodeGraphScene):
         ]
         rest = list(range(len(written)))
         if factor is not None:
-            first = next(i for i, value in enumerate(write.before.values) if value != write.after.values[i])
+            # Worked out on a cell v reads, so the line's product is one v will show.
+            changed = [i for i, value in enumerate(write.before.values) if value != write.after.values[i]]
+            first = next((i for i in write.view.elements if i in changed), changed[0])
             self.show_strip(
                 self.number(block.values[first], theme.text),
                 self.symbol("dot"),

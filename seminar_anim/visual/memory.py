@@ -165,13 +165,16 @@ def name_tag(name: str, marks: VGroup, theme: Theme, color: str) -> VGroup:
     text = code_text(name, theme, SMALL_SIZE + 4, color)
     box = SurroundingRectangle(text, color=color, buff=0.07, corner_radius=0.05, stroke_width=2)
     tag = VGroup(box, text).next_to(marks, DOWN, buff=TAG_RISE)
-    return VGroup(ties(marks, box.get_top(), color), tag)
+    return VGroup(ties(marks, [box.get_top()] * len(marks), color), tag)
 
 
-def ties(marks: VGroup, point: Any, color: str) -> VGroup:
-    """A line from each of a window's marks to `point`: what the window's cells are read by."""
+def ties(marks: VGroup, points: list[Any], color: str) -> VGroup:
+    """A line from each of a window's marks to its point: what reads the window's cells."""
     return VGroup(
-        *(Line(mark.get_center(), point, color=color, stroke_width=1.5, stroke_opacity=0.8) for mark in marks)
+        *(
+            Line(mark.get_center(), point, color=color, stroke_width=1.5, stroke_opacity=0.8)
+            for mark, point in zip(marks, points, strict=True)
+        )
     )
 
 
