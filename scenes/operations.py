@@ -15,6 +15,7 @@ CELL_WIDTH = 0.75  # wider than tall: "−3.0" and "14.0" keep clear of the bord
 TOP = GRAPH_AREA.top - 0.5
 QUICK = 0.5  # after a sweep's first element, its moves take this share of the time
 QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
+SUM_SECONDS = 0.6  # each finished line stays this long before its sum moves into its cell
 REDUCTION_RISE = 0.4  # a mean's calculation line, over the row it reduces
 
 
@@ -250,6 +251,7 @@ class OperationsScene(CodeGraphScene):
                 there = SurroundingRectangle(result.cells[row * columns + column], color=theme.forward, buff=0.04)
                 self.play(*([Create(across)] if column == 0 else []), Create(down), Create(there), run_time=0.4 * quick)
                 self.show_strip(*terms, sources=sources, run_time=None if first else QUICK_STRIP_SECONDS)
+                self.wait(SUM_SECONDS)  # the finished line, its sum included, is read before it leaves
                 # The line leaves with its sum: the next row and column are never lit under this one's line.
                 self.play(
                     TransformFromCopy(self.strip[-1], cell),
