@@ -112,9 +112,9 @@ class IndexingScene(CodeGraphScene):
             else:
                 self.play(FadeIn(parts))
             # From its first element the view hops, one stride at a time, to each of the others.
-            if row_stride and row_stride in view.stride[-1:] and len(hops) and self.room_to_say():
-                self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
             if len(hops):
+                if row_stride and view.stride[-1] == row_stride and self.room_to_say():
+                    self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
                 self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0), run_time=HOP_TIME * len(hops))
             self.current, self.hops = parts, hops
             self.hold(1)

@@ -174,24 +174,16 @@ class InplaceScene(CodeGraphScene):
         self.strip = VGroup()
         block.remove(*block.values).add(*written)
         block.values = written
-        readers = [(a_grid[0][1], range(len(written))), (v_grid[1], write.view.elements)]
-        fresh = [
-            [
-                ValueLabel(written[element].key, written[element].value, theme.text, VALUE_SIZE).move_to(old)
-                for element, old in zip(elements, numbers, strict=True)
-            ]
-            for numbers, elements in readers
-        ]
-        self.play(
-            *(FadeOut(old) for numbers, _ in readers for old in numbers),
-            *(
-                TransformFromCopy(written[element], new)
-                for (_, elements), news in zip(readers, fresh, strict=True)
-                for element, new in zip(elements, news, strict=True)
-            ),
-            run_time=0.8,
-        )
-        for (numbers, _), news in zip(readers, fresh, strict=True):
+        # a's grid and v's row take the new values together, each from the storage cell it reads.
+        moves: list[Animation] = []
+        fresh = []
+        for numbers, elements in ((a_grid[0][1], range(len(written))), (v_grid[1], write.view.elements)):
+            news = [written[element].copy().move_to(old) for element, old in zip(elements, numbers, strict=True)]
+            moves += [FadeOut(old) for old in numbers]
+            moves += [TransformFromCopy(written[element], new) for element, new in zip(elements, news, strict=True)]
+            fresh.append((numbers, news))
+        self.play(*moves, run_time=0.8)
+        for numbers, news in fresh:
             numbers.remove(*numbers.submobjects).add(*news)
 
     def grid(self, numbers: list[ValueLabel], columns: int, name: str, color: str) -> VGroup:
