@@ -11,12 +11,9 @@ from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, tensor_caption
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
-BYTE = 0.4  # one byte's width, in the size bars and in every cell drawn to its bytes
-WIDE_BYTE = 0.7  # in the step on wrapping, which draws only two- and one-byte elements
+BYTE = 0.4  # one byte's width, in the size bars and in every cell: 16 bytes fit the graph area
 BYTE_HEIGHT = 0.6  # the height of a cell drawn to its bytes
 BYTE_TICK, BYTE_GAP = 0.06, 0.03  # the height of a byte's box at a cell's foot, and the gap between boxes
-CELL = 0.72
-MASK_WIDTH = 1.2  # n and its mask are one byte an element: one width, wide enough for "False"
 TOP = GRAPH_AREA.top - 0.2
 
 
@@ -75,9 +72,8 @@ class DtypesScene(CodeGraphScene):
         self.hold(1)
 
         self.step("wrap", "Integers too big for one byte wrap: w.to(torch.uint8) keeps each element's low byte.")
-        # Fewer, wider bytes in this step: a one-byte cell has room for 255.
-        source = self.grid(facts["w"], "w", byte=WIDE_BYTE)
-        result = self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)", byte=WIDE_BYTE)
+        source = self.grid(facts["w"], "w")
+        result = self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)")
         self.column(source)
         self.swap_boards([cut], [source], code2.highlight(conversions.marks["w"]))
         memory = self.bytes_kept(facts, source, result, conversions.marks, code2)
@@ -85,33 +81,41 @@ class DtypesScene(CodeGraphScene):
         self.hold(1)
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
-        # n and its mask keep one width, each cell over the mask's cell for it; their bytes show at their feet.
-        n = self.byte_strips(TensorGrid(facts["n"], theme, cell=CELL, width=MASK_WIDTH))
-        mask = self.byte_strips(TensorGrid(facts["mask"], theme, color=theme.muted, cell=CELL, width=MASK_WIDTH))
-        picked = TensorGrid(facts["n[mask]"], theme, cell=CELL, width=MASK_WIDTH)
-        selected = picked.with_caption(theme, "n[mask]: a new tensor", "shape")
-        picked_caption = selected.label
-        column = VGroup(
-            n.with_caption(theme, "n", "dtype"), mask.with_caption(theme, "mask = n > 2", "dtype"), selected
-        ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        # A bool is one byte too: the mask is drawn as the bytes it holds, under n's bytes.
+        n = self.grid(facts["n"], "n")
+        mask = self.byte_strips(TensorGrid(facts["mask_bytes"], theme, color=theme.muted, cell=BYTE_HEIGHT, width=BYTE))
+        (true_byte,) = facts.data["true_byte"]
+        held = facts["mask_bytes"]
+        meaning = VGroup(
+            plain_text("read as", theme.muted, SMALL_SIZE + 2),
+            ValueLabel(held.dtype_key, held.dtype, theme.muted, SMALL_SIZE + 3, font=theme.code_font),
+            plain_text("bytes,", theme.muted, SMALL_SIZE + 2),
+            ValueLabel(true_byte.key, true_byte.value, theme.text, SMALL_SIZE + 3, font=theme.code_font),
+            plain_text("is", theme.muted, SMALL_SIZE + 2),
+            code_text("True", theme, SMALL_SIZE + 3, theme.muted),
+        ).arrange(RIGHT, buff=0.12)
+        mask_label = VGroup(tensor_caption(facts["mask"], theme, "mask = n > 2", "dtype"), meaning)
+        mask_label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(mask, DOWN, buff=0.15).align_to(mask, LEFT)
+        picked = self.grid(facts["n[mask]"], "n[mask]: a new tensor")
+        column = VGroup(n, CaptionedGrid(mask, mask_label), picked).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
         self.swap_boards([source, result, memory], [column[0]], code2.highlight(conversions.marks["n"]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
-        chosen = [index for index, value in enumerate(mask.record.values) if value == "True"]
+        chosen = [index for index, value in enumerate(facts["mask"].values) if value == "True"]
         frames = VGroup(
             *(
                 SurroundingRectangle(grid.cells[index], color=theme.selection, buff=0.05, stroke_width=5)
                 for index in chosen
-                for grid in (n, mask)
+                for grid in (n.grid, mask)
             )
         )
         self.play(Create(frames))
         self.play(
-            FadeIn(VGroup(*picked.cells)),
-            *(TransformFromCopy(n.values[index], picked.values[slot]) for slot, index in enumerate(chosen)),
+            FadeIn(picked.grid.layers),
+            *(TransformFromCopy(n.grid.values[index], picked.grid.values[slot]) for slot, index in enumerate(chosen)),
         )
-        self.play(FadeIn(picked_caption))
+        self.play(FadeIn(picked.label))
         self.execute(code2, output2, conversions, conversions.marks["print_selected"])
         self.hold(2)
 
@@ -130,7 +134,7 @@ class DtypesScene(CodeGraphScene):
         bytes_ = facts["w_bytes"]
         (kept,) = facts.data["kept"]
         size = facts["w"].element_size
-        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=WIDE_BYTE)
+        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=BYTE)
         cells.next_to(source.label, DOWN, buff=0.2).align_to(source.grid, LEFT)
         label = tensor_caption(bytes_, theme, "w_bytes", "dtype")
         label.next_to(cells, DOWN, buff=0.12).align_to(cells, LEFT)
@@ -199,10 +203,10 @@ class DtypesScene(CodeGraphScene):
         heading[2].next_to(heading[1], RIGHT, buff=0.12)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
-    def grid(self, record: GridRecord, name: str, size: bool = False, byte: float = BYTE) -> CaptionedGrid:
-        """A grid as wide as its bytes, `byte` each, with the bytes marked at its foot, captioned
+    def grid(self, record: GridRecord, name: str, size: bool = False) -> CaptionedGrid:
+        """A grid as wide as its bytes, BYTE each, with the bytes marked at its foot, captioned
         with its dtype (and, with `size`, element_size() beside it)."""
-        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=byte * record.element_size))
+        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=BYTE * record.element_size))
         if not size:
             return grid.with_caption(self.theme, name, "dtype")
         # element_size() on a line of its own: a one-byte grid is narrower than its name.

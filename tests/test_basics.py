@@ -47,6 +47,7 @@ def test_dtypes_match_pytorch() -> None:
     assert [values[f"w.to(torch.uint8)[{index}]"] for index in range(3)] == [255, 0, 1]  # modulo 256
     assert [values[f"mask[{index}]"] for index in range(4)] == ["False", "True", "False", "True"]
     assert [values[f"n[mask][{index}]"] for index in range(2)] == [5, 4]
+    assert [values[f"mask_bytes[{index}]"] for index in range(4)] == torch.tensor([1, 5, 2, 4]).gt(2).byte().tolist()
 
 
 def test_operations_match_pytorch() -> None:

@@ -293,24 +293,27 @@ def test_a_stride_walk_hops_its_strides_to_the_element_it_reads(name: str, row: 
 def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
     from types import SimpleNamespace
 
-    from scenes.dtypes import BYTE, WIDE_BYTE, DtypesScene
+    from scenes.dtypes import BYTE, DtypesScene
     from seminar_anim.model.basics import dtypes_lesson
     from seminar_anim.visual.theme import get_theme
 
     facts = dtypes_lesson()
     scene = SimpleNamespace(theme=get_theme("dark"))
     scene.byte_strips = lambda grid: DtypesScene.byte_strips(scene, grid)  # type: ignore[arg-type]
-    names = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)")
+    names = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)", "n", "n[mask]")
     sizes = {facts[name].element_size for name in names}
     assert sizes == {1, 2, 4, 8}, "the narrowing steps compare one, two, four and eight bytes"
-    # The wrap step draws its two- and one-byte elements at a wider byte, the same for both.
+    # One byte is one width in every step, so widths compare across steps too.
     for name in names:
         record = facts[name]
-        byte = WIDE_BYTE if name.startswith("w") else BYTE
-        grid = DtypesScene.grid(scene, record, name, byte=byte).grid  # type: ignore[arg-type]
+        grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
         for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
-            assert cell.width == pytest.approx(byte * record.element_size), name
+            assert cell.width == pytest.approx(BYTE * record.element_size), name
             assert len(strip) == record.element_size, name
             assert strip.width <= cell.width
-    # The mask step draws n and its mask one width: both are one byte an element.
-    assert facts["n"].element_size == facts["mask"].element_size == 1
+    # The mask is drawn as the bytes it holds: one a bool, the true byte where it is True.
+    (true_byte,) = facts.data["true_byte"]
+    assert facts["mask"].element_size == facts["mask_bytes"].element_size == 1
+    assert [value == true_byte.value for value in facts["mask_bytes"].values] == [
+        value == "True" for value in facts["mask"].values
+    ]

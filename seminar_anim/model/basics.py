@@ -102,12 +102,33 @@ def dtypes_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
     # Narrowing to one byte keeps an element's least significant byte: in memory, its first
     # byte on a little-endian machine, its last on a big-endian one.
     kept = 0 if sys.byteorder == "little" else run.tensor("w").element_size - 1
-    data = {"sizes": tuple(sizes), "kept": (Datum("w_bytes.kept", kept),)}
+    # A bool is one byte: the mask's bytes, as PyTorch stores those values.
+    mask = tensors["mask"]
+    held = torch.tensor([value == "True" for value in mask.values], dtype=torch.bool).view(torch.uint8)
+    tensors["mask_bytes"] = GridRecord("mask_bytes", mask.shape, "uint8", 1, tuple(int(byte) for byte in held))
+    true_byte = int(torch.tensor([True]).view(torch.uint8)[0])
+    data = {
+        "sizes": tuple(sizes),
+        "kept": (Datum("w_bytes.kept", kept),),
+        "true_byte": (Datum("mask_bytes.true", true_byte),),
+    }
     return BasicsFacts(run, dict(sorted(tensors.items(), key=lambda item: _ORDER.index(item[0]))), data)
 
 
 # The order the dtypes scene draws its tensors in: each source before what was made of it.
-_ORDER = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w_bytes", "w.to(torch.uint8)", "n", "mask", "n[mask]")
+_ORDER = (
+    "x",
+    "x.type(torch.uint8)",
+    "y",
+    "y.int()",
+    "w",
+    "w_bytes",
+    "w.to(torch.uint8)",
+    "n",
+    "mask",
+    "mask_bytes",
+    "n[mask]",
+)
 
 
 def operations_lesson(device: torch.device | str = "cpu") -> BasicsFacts:
