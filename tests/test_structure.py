@@ -205,7 +205,14 @@ def test_a_comment_that_does_not_fit_starts_its_own_row(line: str, rows: list[st
 @pytest.mark.parametrize(
     ("line", "rows"),
     [
-        ("x = torch.arange(6.).reshape(3, 2) - 2", ["x = torch.arange(6.).", "reshape(3, 2) - 2"]),
+        ("x = torch.arange(6.).reshape(3, 2) - 2", ["x = torch.arange(6.)", ".reshape(3, 2) - 2"]),
+        ("p = x.untyped_storage().data_ptr()", ["p = x.untyped_storage()", ".data_ptr()"]),
+        (
+            "q = some_elements.untyped_storage().data_ptr()",
+            ["q = some_elements", ".untyped_storage()", ".data_ptr()"],
+        ),
+        ("names = zipfile.ZipFile('tensor.pth')", ["names = zipfile.ZipFile(", "'tensor.pth')"]),
+        ("print(os.path.getsize('tensor.pth'))", ["print(os.path.getsize(", "'tensor.pth'))"]),
         (
             "for dt in [torch.float32, torch.float64, torch.int8]:",
             ["for dt in [torch.float32,", "torch.float64,", "torch.int8]:"],

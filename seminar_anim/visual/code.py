@@ -36,6 +36,10 @@ OUTPUT_GAP = 0.1  # printed lines sit closer, like a terminal's
 # Where a console line may break: after a space or an opening bracket, or after punctuation
 # that no space, digit or closing punctuation follows (torch.|int64, not 0.|, 1. or 3.|9).
 BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[.,;:])(?![\s.,;:)\]}\d])")
+# Code never breaks after a dot, where the row would end as if inside a name: a call's result
+# goes on to its method on the next row (`torch.arange(6.)` / `.reshape(3, 2)`), as chains are
+# written across lines; a name goes on to its attribute only where nothing else breaks.
+CODE_BREAKS = re.compile(r"(?<=[\s(\[{=])|(?<=[,;:])(?![\s.,;:)\]}\d])|(?<=[\w)\]])(?=\.[A-Za-z_])")
 NUMBER_GAP = 0.25
 WRAP_INDENT = 2  # cells a wrapped line's further rows sit in from its start
 WRAP_MARK = "↪"  # in the gutter of those rows, as editors mark a soft wrap
@@ -340,12 +344,12 @@ def console_lines(text: str, width: int, then: int | None = None, code: bool = F
     def room() -> int:
         return width if not lines or then is None else then
 
-    for token in BREAKS.split(text):
+    for token in (CODE_BREAKS if code else BREAKS).split(text):
         filled = "".join(line)
         if filled.strip() and len((filled + token).rstrip()) > room():
             spaces = [index for index, part in enumerate(line) if part.endswith(" ")]
             cut = len(line)
-            if code and (shallow := _shallowest(line, depth, room())):
+            if code and (shallow := _shallowest(line, depth, room(), token)):
                 cut = shallow
             elif spaces and len("".join(line[: spaces[-1] + 1]).rstrip()) * 3 >= room():
                 cut = spaces[-1] + 1
@@ -364,15 +368,19 @@ def console_lines(text: str, width: int, then: int | None = None, code: bool = F
     return lines
 
 
-def _shallowest(tokens: list[str], depth: int, room: int) -> int | None:
-    """Where to cut `tokens` (a line `depth` brackets deep at its start) so that the line is at
+def _shallowest(tokens: list[str], depth: int, room: int, following: str) -> int | None:
+    """Where to cut `tokens` (a line `depth` brackets deep at its start, `following` the token
+    that did not fit) so that the line is at
     least half of `room` (a third, after a space) and as few brackets deep as can be: after a
-    space if one is, the latest such cut; None when no cut leaves the line so full."""
-    best: tuple[int, bool, int] | None = None  # (depth, not after a space, -cut)
+    space if one is, the latest such cut; between a name and its attribute only where no other
+    cut will do. None when no cut leaves the line so full."""
+    best: tuple[bool, int, bool, int] | None = None  # (in a dotted name, depth, not after a space, -cut)
     for cut in range(1, len(tokens) + 1):
         head = "".join(tokens[:cut])
         filled = len(head.rstrip())
         if filled * 2 >= room or (head.endswith(" ") and filled * 3 >= room):
-            candidate = (depth + bracket_depth(head), not head.endswith(" "), -cut)
+            after = tokens[cut] if cut < len(tokens) else following
+            dotted = after.startswith(".") and (head[-1].isalnum() or head[-1] == "_")
+            candidate = (dotted, depth + bracket_depth(head), not head.endswith(" "), -cut)
             best = candidate if best is None or candidate < best else best
-    return None if best is None else -best[2]
+    return None if best is None else -best[3]
