@@ -9,7 +9,7 @@ from seminar_anim.model.layouts import ViewLayout
 from seminar_anim.model.memory import IndexingFacts, indexing_lesson
 from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
-from seminar_anim.visual.fades import FadeIn, swap_words
+from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text
 from seminar_anim.visual.memory import CELL_HEIGHT, HOP_ROOM, MemoryBlock, StridedView, stride_hops, view_facts
 from seminar_anim.visual.theme import SMALL_SIZE
@@ -97,20 +97,10 @@ class IndexingScene(CodeGraphScene):
             if matrix is not None:
                 parts.add(self.marked(view, matrix))
             hops = stride_hops(view, block, self.theme.selection)
-            self.play(code.highlight(line), FadeOut(self.hops))
-            if len(self.current):
-                # The window's shapes move to the new selection; its words are new words, so they
-                # cross-fade rather than morph letter by letter.
-                shapes = _shapes(parts)
-                # The old words are gone before the new ones show: never two tags in one place.
-                self.play(
-                    ReplacementTransform(_shapes(self.current), shapes),
-                    *swap_words(_words(self.current), _words(parts)),
-                )
-                self.remove(shapes, self.current)
-                self.add(parts)
-            else:
-                self.play(FadeIn(parts))
+            # The old selection goes as its line gives way, before the new one is drawn: a window
+            # morphing from one selection to the next would sweep over cells neither reads.
+            self.play(code.highlight(line), FadeOut(self.hops), FadeOut(self.current))
+            self.play(FadeIn(parts))
             # From its first element the view hops, one stride at a time, to each of the others.
             if len(hops):
                 if row_stride and view.stride[-1] == row_stride and self.room_to_say():
@@ -142,15 +132,3 @@ class IndexingScene(CodeGraphScene):
             )
         )
 
-
-def _words(group: VGroup) -> VGroup:
-    """The texts and numbers in `group`: a tag's name, the facts."""
-    return VGroup(*(part for part in group.get_family() if isinstance(part, Text | ValueLabel)))
-
-
-def _shapes(group: VGroup) -> VGroup:
-    """Everything in `group` drawn as lines and boxes: outlines, marks, ties, the tag's box."""
-    words = set(_words(group).get_family())
-    return VGroup(
-        *(part for part in group.get_family() if isinstance(part, VMobject) and part.points.size and part not in words)
-    )
