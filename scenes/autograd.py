@@ -57,7 +57,11 @@ class AutogradScene(CodeGraphScene):
         self.hold(1)
 
         self.step("backward", "Going back, each edge multiplies the incoming gradient by its local derivative.")
-        self.backward_pass(view, "f")
+        self.backward_pass(view, "f", [node.key for node in graph.ops])
+        self.hold(1)
+
+        self.step("leaves", "The leaves come last: each keeps its gradient in .grad.")
+        self.backward_pass(view, "f", [leaf.key for leaf in graph.leaves])
         gets = [f"{leaf.key} gets {format_value(leaf.grad)}" for leaf in graph.leaves]
         self.say(f"So {', '.join(gets[:-1])} and {gets[-1]}." if len(gets) > 1 else f"So {gets[0]}.")
         self.hold(1)

@@ -47,7 +47,7 @@ def test_a_graph_at_lecture_scale_is_legible_and_clean() -> None:
     assert layout_problems(drawn_texts(parts), 14.222, 8.0, MIN_BIG_GRAPH_GLYPH) == []
 
 
-STEPS = ["code", "forward", "seed", "backward", "chain-rule", "check"]
+STEPS = ["code", "forward", "seed", "backward", "leaves", "chain-rule", "check"]
 
 
 def numbers(texts: list[DrawnText]) -> list[DrawnText]:

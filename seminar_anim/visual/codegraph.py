@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 from manim import (
     DOWN,
@@ -276,12 +278,13 @@ class CodeGraphScene(LectureScene):
         self.show_strip(self.derivative(graph, graph.output, output), self.symbol("="), self.number(root.grad))
         self.land_gradient(root)
 
-    def backward_pass(self, view: GraphView, output: str) -> None:
-        """Right to left, column by column: every node's gradient from the edges leaving it."""
+    def backward_pass(self, view: GraphView, output: str, keys: Collection[str] | None = None) -> None:
+        """Right to left, column by column: every node's gradient (of the nodes `keys`, when
+        given, whose consumers already have theirs) from the edges leaving it."""
         graph = view.graph
         column = columns(graph)
         pending = sorted(
-            (node for node in graph.nodes if node.key != graph.output),
+            (node for node in graph.nodes if node.key != graph.output and (keys is None or node.key in keys)),
             key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
         )
         # The first few nodes are told, leaving the step room for one sentence after the pass.
