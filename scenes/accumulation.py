@@ -7,7 +7,7 @@ from seminar_anim.visual.bars import BarHistory, Reading
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.graph import GraphView
-from seminar_anim.visual.labels import plain_text
+from seminar_anim.visual.labels import format_value, plain_text
 from seminar_anim.visual.layout import Box
 from seminar_anim.visual.theme import SMALL_SIZE
 
@@ -37,6 +37,8 @@ class AccumulationScene(CodeGraphScene):
         in_loop = loop.print_lines[0]
         for index in range(repeats):
             self.play(code.highlight(loop.marks["square"]))
+            if index and self.room_to_say():  # each pass told with the bar it grows
+                self.say(f"Another backward(): x.grad is {format_value(readings[index].value)}.")
             self.play(code.highlight(loop.marks["backward"]), chart.grow(index))
             self.execute(code, output, loop, in_loop)
         self.play(chart.caption(0, repeats - 1, "y.backward() in the loop"))
@@ -73,8 +75,10 @@ class AccumulationScene(CodeGraphScene):
         self.play(code.highlight(fanout.marks["forward"]), view.show_node(facts.graph.output))
         self.flow_forward(view, facts.graph.output, FadeIn(view.label_node(facts.graph.output, "y")))
         self.play(code.highlight(fanout.marks["backward"]))
+        self.say("Going back, x gets a gradient along each of its edges.")
         self.seed(view, "y")
         self.backward_pass(view, "y")
+        self.say(f"x.grad is their sum, {format_value(facts.graph.node('x').grad)}.")
         printed = self.execute(code, output, fanout, fanout.marks["after"])
         self.check(printed, view.nodes["x"].grad)
         self.hold(2)

@@ -42,7 +42,10 @@ class DtypesScene(CodeGraphScene):
 
         self.step("sizes", "The dtype fixes how many bytes each element takes: one square per byte.")
         self.play(code.highlight(sizes.marks["loop"]))
-        for bar in bars[1]:
+        told = self.size_sentences(facts)
+        for index, bar in enumerate(bars[1]):
+            if index in told:  # said as its bar grows
+                self.say(told[index])
             self.execute(code, output, sizes, sizes.marks["print_size"])
             self.play(FadeIn(bar[1:], shift=0.2 * RIGHT), run_time=0.6)
         self.hold(2)
@@ -171,6 +174,21 @@ class DtypesScene(CodeGraphScene):
         self.play(FadeIn(result.label))
         return VGroup(cells, label, frames)
 
+    def size_sentences(self, facts: BasicsFacts) -> dict[int, str]:
+        """The sizes the loop prints, by the dtype to say each with, in as many sentences as the
+        step has room for: one per dtype, and the last sentence for the rest when they share a size."""
+        sizes = facts.data["sizes"]
+        pairs = [(str(dtype.value), int(size.value)) for dtype, size in zip(sizes[::2], sizes[1::2], strict=True)]
+        room = self.room_to_say()
+        if len(pairs) <= room:
+            return {index: f"{dtype}: {_bytes(size)}." for index, (dtype, size) in enumerate(pairs)}
+        told = {index: f"{dtype}: {_bytes(size)}." for index, (dtype, size) in enumerate(pairs[: room - 1])}
+        rest = pairs[room - 1 :]
+        if len({size for _, size in rest}) == 1:
+            names = [dtype for dtype, _ in rest]
+            told[room - 1] = f"{', '.join(names[:-1])} and {names[-1]}: {_bytes(rest[0][1])} each."
+        return told
+
     def size_bars(self, facts: BasicsFacts) -> VGroup:
         """One row per dtype: its name, one square per byte of element_size(), and the count."""
         theme = self.theme
@@ -245,3 +263,7 @@ class DtypesScene(CodeGraphScene):
         """Captioned grids one under the other, left-aligned at the graph area's left, below TOP."""
         column = VGroup(*parts).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         return column.move_to((GRAPH_AREA.left + 0.2, TOP, 0), aligned_edge=UL)
+
+
+def _bytes(count: int) -> str:
+    return f"{count} byte" if count == 1 else f"{count} bytes"

@@ -76,6 +76,7 @@ class IndexingScene(CodeGraphScene):
         self.slide(code2, zip(facts.lines[1], facts.views[1], strict=True), grid_block, matrix, rows)
         self.play(code2.highlight(grid_listing.marks["p"]))
         self.play(code2.highlight(grid_listing.marks["q"]))
+        self.say(f"Here too, {grid_listing.told('same')}")
         self.execute(code2, output2, grid_listing, grid_listing.marks["same"])
         self.hold(1)
 
@@ -131,4 +132,3 @@ class IndexingScene(CodeGraphScene):
                 for element in sorted(set(view.elements))
             )
         )
-

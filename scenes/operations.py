@@ -227,8 +227,13 @@ class OperationsScene(CodeGraphScene):
         theme = self.theme
         rows, inner = left.record.shape
         columns = right.record.shape[1]
+        x, w, m = (grid.record.key for grid in (left, right, result))
         for row in range(rows):
             across = SurroundingRectangle(left.row(row), color=theme.selection, buff=0.04)
+            # Each later row is told as it starts, so the subtitles keep up with a long sweep.
+            if row and self.room_to_say():
+                rest = "next" if row < rows - 1 else "last"
+                self.say(f"The {rest} row of {x}, times each column of {w}, fills the {rest} row of {m}.")
             for column in range(columns):
                 down = SurroundingRectangle(
                     VGroup(*(right.cells[k * columns + column] for k in range(inner))), color=theme.selection, buff=0.04

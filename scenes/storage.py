@@ -90,11 +90,13 @@ class StorageScene(CodeGraphScene):
         # Each print points at what it prints: the one storage, the same start, c's strides.
         self.execute(code, output, slide, slide.marks["print_a"])
         self.play(Indicate(block.cells, color=theme.storage, scale_factor=1.05))
+        self.say("Printed, a's storage and c's hold the same numbers.")
         self.execute(code, output, slide, slide.marks["print_c"])
         self.play(
             Indicate(grid[0], color=theme.selection, scale_factor=1.05),
             Indicate(block.cells, color=theme.storage, scale_factor=1.05),
         )
+        self.say(slide.told("same"))
         self.execute(code, output, slide, slide.marks["same"])
         # Drawn round the two cells, not over them: the values stay readable.
         self.play(
@@ -224,12 +226,31 @@ class StorageScene(CodeGraphScene):
                 run_time=1.0 if first else QUICK_MOVE,
             )
             self.strip = VGroup()
+            told = self.walk_sentence(view, row, column, slow)
+            if told and self.room_to_say():
+                self.say(told)
             hops = self.hops(view, block, row, column)
             if len(hops):
                 self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0), run_time=HOP_TIME * len(hops))
             self.show_strip(*arithmetic, run_time=None if first else QUICK_LINE)
             self.hold(1)
         self.play(FadeOut(pointer), FadeOut(target), FadeOut(hops))
+
+    @staticmethod
+    def walk_sentence(view: ViewLayout, row: int, column: int, slow: bool) -> str | None:
+        """What the walk shows as it reaches [row, column], where it shows something new: the
+        first hop along a row, the first down a column; a quick walk, that it goes on alike."""
+        if not slow:
+            return (
+                f"Each element of {view.name} is found the same way, from its own strides."
+                if row == column == 0
+                else None
+            )
+        if (row, column) == (0, 1):
+            return "Along a row, each next element is stride[1] further on."
+        if (row, column) == (1, 0):
+            return "The next row starts stride[0] further on."
+        return None
 
     def hops(self, view: ViewLayout, block: MemoryBlock, row: int, column: int) -> VGroup:
         """From the view's first element, `row` hops of stride[0] then `column` of stride[1],

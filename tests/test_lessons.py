@@ -78,3 +78,11 @@ def test_adding_a_line_to_a_lesson_changes_only_what_it_adds(monkeypatch: pytest
     assert slide_after.prints == (*slide_before.prints, "torch.Size([2, 2])")
     assert {name: slide_after.marks[name] for name in slide_before.marks} == slide_before.marks
     assert after.views == before.views
+
+
+def test_a_print_told_says_its_expression_and_what_python_printed() -> None:
+    from seminar_anim.model.snippet import run_snippet
+
+    run = run_snippet("a = torch.arange(4.)\nc = a.view(2, 2)  # [c]\nprint(c.stride())  # a tuple  # [stride]\n")
+    (listing,) = run.listings
+    assert listing.told("stride") == f"c.stride() is {torch.arange(4.0).view(2, 2).stride()}."

@@ -14,6 +14,13 @@ class Listing:
     print_lines: tuple[int, ...]
     marks: dict[str, int]  # line of each named moment, from the source's `# [name]` markers
 
+    def told(self, mark: str) -> str:
+        """The print at `mark` and what it printed, as a sentence: `print(c.stride())` shows (2, 1)."""
+        line = self.marks[mark]
+        shown = self.prints[self.print_lines.index(line)]
+        call = self.code[line].split("#", 1)[0].strip()
+        return f"{call.removeprefix('print(').removesuffix(')')} is {shown}."
+
 
 def printed(listings: tuple[Listing, ...]) -> tuple[str, ...]:
     """Everything the listings printed, in the order they ran."""
