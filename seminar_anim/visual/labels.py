@@ -54,7 +54,8 @@ class ValueLabel(VGroup):
         self.text = format_value(value)
         number: VMobject
         if font is None and isinstance(value, str) and WORD.search(self.text):
-            font = WORD_FONT  # a word (float32, cuda, True): typeset, its letters would be too small
+            # A name in Python or torch (float32, cuda, True) as code shows it; words with spaces are prose.
+            font = WORD_FONT if " " not in self.text else PROSE_FONT
         if font is not None:
             number = Text(self.text, font=font, font_size=font_size, color=color)
         else:
@@ -67,7 +68,8 @@ class ValueLabel(VGroup):
 
 
 WORD = re.compile("[a-z]")
-WORD_FONT = "DejaVu Sans"  # prose's font
+WORD_FONT = Theme.code_font
+PROSE_FONT = "DejaVu Sans"
 
 
 def math_text(typst: str, color: str, font_size: float = LABEL_SIZE) -> MathTypst:
@@ -97,4 +99,4 @@ def code_note(text: str, theme: Theme, font_size: float, color: str) -> VGroup:
 
 def plain_text(text: str, color: str, font_size: float) -> Text:
     """Prose in a sans font: titles, legends, notes."""
-    return Text(text, font="DejaVu Sans", font_size=font_size, color=color)
+    return Text(text, font=PROSE_FONT, font_size=font_size, color=color)
