@@ -214,3 +214,13 @@ def test_slides_need_a_video_format(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["render", "memory", "--format", "png", "--slides", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "--slides needs a video format" in result.stderr
+
+
+def test_every_file_the_readme_links_to_is_in_the_repository() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    linked = [target for target in re.findall(r"\]\(([^)\s#]+)\)", readme) if "://" not in target]
+    assert linked, "the README links to files in the repository"
+    assert [target for target in linked if not (root / target).exists()] == []
