@@ -5,13 +5,14 @@ from manim import *
 from seminar_anim.model.listing import Listing
 from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
 from seminar_anim.model.records import Datum
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, STRIP_Y, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, format_value
 from seminar_anim.visual.memory import CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView, ties
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 GRID_GAP = 0.5  # between the window's marks under the storage and the grids of a and v: room for v's ties
+STRIP_ROOM = 0.5  # above the calculation line's middle: its half height and a gap
 ROW = 0.5  # a grid's row height: a's three rows and the gap fit over b's block
 V_GAP = 0.6  # between a's grid and v's, room for v's name
 NAME_GAP = 0.2  # between a grid and its name
@@ -68,7 +69,8 @@ class InplaceScene(CodeGraphScene):
         retitled = self.title("In-place operations:", code=written_call(counted))
         code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other, title)
         self.play(FadeIn(fresh.without_values()), FadeIn(retitled), run_time=0.5)
-        a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks)
+        # No second block under these grids: they stand halfway down to the calculation line.
+        a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks, lowest=STRIP_Y + STRIP_ROOM)
         self.hold(1)
 
         written = " and ".join(format_value(facts.counted.after.values[element]) for element in view.elements)
@@ -88,10 +90,16 @@ class InplaceScene(CodeGraphScene):
         return block.move_to((STORAGE_LEFT, GRAPH_AREA.top - 0.1, 0), aligned_edge=UP + LEFT)
 
     def views(
-        self, write: InplaceWrite, block: MemoryBlock, code: Mobject, marks: dict[str, int]
+        self,
+        write: InplaceWrite,
+        block: MemoryBlock,
+        code: Mobject,
+        marks: dict[str, int],
+        lowest: float | None = None,
     ) -> tuple[VGroup, VGroup]:
         """a's values arrive in its storage; a's grid and v's row are built from those cells,
-        each number flying from the cell it reads."""
+        each number flying from the cell it reads. The grids stand GRID_GAP under the window's
+        marks or, given the `lowest` they may reach, centred between the marks and it."""
         theme = self.theme
         view = write.view
         self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
@@ -103,6 +111,8 @@ class InplaceScene(CodeGraphScene):
             "a",
             theme.storage,
         )
+        if lowest is not None:
+            top -= max(0.0, top - lowest - a_grid.height) / 2
         left = block.cells.get_left()[0]
         a_grid.shift((left - a_grid[0].get_left()[0]) * RIGHT + (top - a_grid.get_top()[1]) * UP)
         self.build_grid(list(a_grid[0]), list(a_grid[1]), a_grid[2], list(block.values))
