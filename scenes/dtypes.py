@@ -44,9 +44,9 @@ class DtypesScene(CodeGraphScene):
         self.play(code.highlight(sizes.marks["loop"]))
         told = self.size_sentences(facts)
         for index, bar in enumerate(bars[1]):
+            self.execute(code, output, sizes, sizes.marks["print_size"])
             if index in told:  # said as its bar grows
                 self.say(told[index])
-            self.execute(code, output, sizes, sizes.marks["print_size"])
             self.play(FadeIn(bar[1:], shift=0.2 * RIGHT), run_time=0.6)
         self.hold(2)
 
@@ -89,14 +89,14 @@ class DtypesScene(CodeGraphScene):
         mask = self.byte_strips(TensorGrid(facts["mask_bytes"], theme, color=theme.muted, cell=BYTE_HEIGHT, width=BYTE))
         (true_byte,) = facts.data["true_byte"]
         held = facts["mask_bytes"]
+        # All in the code's font, on one baseline (none of it reaches below): uint8: 1 = True
         meaning = VGroup(
-            plain_text("read as", theme.muted, SMALL_SIZE + 2),
             ValueLabel(held.dtype_key, held.dtype, theme.muted, SMALL_SIZE + 3, font=theme.code_font),
-            plain_text("bytes,", theme.muted, SMALL_SIZE + 2),
+            code_text(":", theme, SMALL_SIZE + 3, theme.muted),
             ValueLabel(true_byte.key, true_byte.value, theme.text, SMALL_SIZE + 3, font=theme.code_font),
-            plain_text("is", theme.muted, SMALL_SIZE + 2),
-            code_text("True", theme, SMALL_SIZE + 3, theme.muted),
-        ).arrange(RIGHT, buff=0.12)
+            code_text("= True", theme, SMALL_SIZE + 3, theme.muted),
+        ).arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
+        meaning[1].next_to(meaning[0], RIGHT, buff=0.02, aligned_edge=DOWN)
         mask_label = VGroup(tensor_caption(facts["mask"], theme, "mask = n > 2", "dtype"), meaning)
         mask_label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(mask, DOWN, buff=0.15).align_to(mask, LEFT)
         picked = self.grid(facts["n[mask]"], "n[mask]: a new tensor")
