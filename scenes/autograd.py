@@ -3,7 +3,7 @@
 from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, exercise_lesson
-from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, MAX_TOLD_EDGES, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text, format_value
 from seminar_anim.visual.theme import STRIP_SIZE
@@ -61,9 +61,17 @@ class AutogradScene(CodeGraphScene):
         self.hold(1)
 
         self.step("leaves", "The leaves come last: each keeps its gradient in .grad.")
-        self.backward_pass(view, "f", [leaf.key for leaf in graph.leaves])
-        gets = [f"{leaf.key} gets {format_value(leaf.grad)}" for leaf in graph.leaves]
-        self.say(f"So {', '.join(gets[:-1])} and {gets[-1]}." if len(gets) > 1 else f"So {gets[0]}.")
+        leaves = [leaf.key for leaf in graph.leaves]
+        # Each leaf is told as it gets its gradient where the step has room for all; else all are told after.
+        each = (
+            len(graph.edges) <= MAX_TOLD_EDGES
+            and len(leaves) <= self.room_to_say()
+            and all(len(view.edges_out_of(leaf)) == 1 for leaf in leaves)
+        )
+        self.backward_pass(view, "f", leaves, summary=not each)
+        if not each:
+            gets = [f"{leaf.key} gets {format_value(leaf.grad)}" for leaf in graph.leaves]
+            self.say(f"So {', '.join(gets[:-1])} and {gets[-1]}." if len(gets) > 1 else f"So {gets[0]}.")
         self.hold(1)
 
         paths = "the path" if len(graph.paths) == 1 else "each path, summed over the paths"

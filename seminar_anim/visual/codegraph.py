@@ -278,21 +278,24 @@ class CodeGraphScene(LectureScene):
         self.show_strip(self.derivative(graph, graph.output, output), self.symbol("="), self.number(root.grad))
         self.land_gradient(root)
 
-    def backward_pass(self, view: GraphView, output: str, keys: Collection[str] | None = None) -> None:
+    def backward_pass(
+        self, view: GraphView, output: str, keys: Collection[str] | None = None, summary: bool = True
+    ) -> None:
         """Right to left, column by column: every node's gradient (of the nodes `keys`, when
-        given, whose consumers already have theirs) from the edges leaving it."""
+        given, whose consumers already have theirs) from the edges leaving it. Nodes are told
+        while the step has room, keeping one sentence for a `summary` after the pass."""
         graph = view.graph
         column = columns(graph)
         pending = sorted(
             (node for node in graph.nodes if node.key != graph.output and (keys is None or node.key in keys)),
             key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
         )
-        # The first few nodes are told, leaving the step room for one sentence after the pass.
         told = len(graph.edges) <= MAX_TOLD_EDGES
+        kept = 1 if summary else 0
         for node in pending:
             leaving = view.edges_out_of(node.key)
             results: list[ValueLabel] = []
-            if told and len(leaving) == 1 and self.room_to_say() > 1:
+            if told and len(leaving) == 1 and self.room_to_say() > kept:
                 (edge,) = leaving
                 said = [format_value(value) for value in (graph.node(edge.edge.target).grad, edge.edge.local)]
                 self.say(
