@@ -56,7 +56,9 @@ class InplaceScene(CodeGraphScene):
         self.execute(code, output, slide, slide.marks["print_v_after"])
         self.play(Indicate(v_grid, color=theme.selection))
         self.execute(code, output, slide, slide.marks["print_b"])
-        self.play(Indicate(other.cells, color=theme.storage))
+        # b[0] is b's first row: the cells of the new block it prints, drawn round so they stay readable.
+        first_row = VGroup(*other.cells[: facts.slide.shape[-1]])
+        self.play(Circumscribe(first_row, color=theme.storage, buff=0.04))
         self.hold(2)
 
         view = facts.counted.view
