@@ -146,7 +146,7 @@ def _alive(pid: int) -> bool:
 
 def _start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[bytes], Path]:
     lessons = []
-    for name in ("one", "two"):
+    for name in ("one", "two", "three", "four"):  # more than renders in the wait before a stop
         path = tmp_path / f"{name}.py"
         path.write_text(LESSON_CODE)
         lessons.append(str(path))
