@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
 from dataclasses import dataclass
 
 
@@ -18,10 +20,22 @@ class Listing:
         """The print at `mark` and what it printed, as a sentence: `print(c.stride())` shows (2, 1)."""
         line = self.marks[mark]
         shown = self.prints[self.print_lines.index(line)]
-        call = self.code[line].split("#", 1)[0].strip()
+        text = self.code[line]
+        call = text[: comment_start(text)].strip()
         return f"{call.removeprefix('print(').removesuffix(')')} is {shown}."
 
 
 def printed(listings: tuple[Listing, ...]) -> tuple[str, ...]:
     """Everything the listings printed, in the order they ran."""
     return tuple(line for listing in listings for line in listing.prints)
+
+
+def comment_start(line: str) -> int | None:
+    """Where the comment of one line of Python starts, if it has one (a `#` in a string is not)."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                return token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # a line inside a bracket that closes later: its comment was already seen
+    return None

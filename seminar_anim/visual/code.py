@@ -24,6 +24,7 @@ from manim import (
     smooth,
 )
 
+from seminar_anim.model.listing import comment_start
 from seminar_anim.visual.captions import bracket_depth
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text, plain_text
@@ -318,17 +319,6 @@ def code_rows(line: str, width: int, then: int) -> list[str]:
     code, comment = line[:start].rstrip(), line[start:]
     apart = console_lines(code, width, then, code=True) + console_lines(comment, then, then)
     return apart if len(apart) <= len(rows) else rows
-
-
-def comment_start(line: str) -> int | None:
-    """Where the comment of one line of Python starts, if it has one (a `#` in a string is not)."""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(line).readline):
-            if token.type == tokenize.COMMENT:
-                return token.start[1]
-    except (tokenize.TokenError, SyntaxError):
-        pass  # a line inside a bracket that closes later: its comment was already seen
-    return None
 
 
 def console_lines(text: str, width: int, then: int | None = None, code: bool = False) -> list[str]:
