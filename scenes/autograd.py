@@ -3,7 +3,7 @@
 from manim import *
 
 from seminar_anim.model.autograd import AutogradLesson, exercise_lesson
-from seminar_anim.visual.codegraph import GRAPH_AREA, MAX_TOLD_EDGES, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import code_text, format_value
 from seminar_anim.visual.theme import STRIP_SIZE
@@ -63,11 +63,7 @@ class AutogradScene(CodeGraphScene):
         self.step("leaves", "The leaves come last: each keeps its gradient in .grad.")
         leaves = [leaf.key for leaf in graph.leaves]
         # Each leaf is told as it gets its gradient where the step has room for all; else all are told after.
-        each = (
-            len(graph.edges) <= MAX_TOLD_EDGES
-            and len(leaves) <= self.room_to_say()
-            and all(len(view.edges_out_of(leaf)) == 1 for leaf in leaves)
-        )
+        each = self.tells_every(view, leaves)
         self.backward_pass(view, "f", leaves, summary=not each)
         if not each:
             gets = [f"{leaf.key} gets {format_value(leaf.grad)}" for leaf in graph.leaves]

@@ -290,12 +290,11 @@ class CodeGraphScene(LectureScene):
             (node for node in graph.nodes if node.key != graph.output and (keys is None or node.key in keys)),
             key=lambda node: (-column[node.key], -view.nodes[node.key].get_y()),
         )
-        told = len(graph.edges) <= MAX_TOLD_EDGES
         kept = 1 if summary else 0
         for node in pending:
             leaving = view.edges_out_of(node.key)
             results: list[ValueLabel] = []
-            if told and len(leaving) == 1 and self.room_to_say() > kept:
+            if self.tellable(view, node.key) and self.room_to_say() > kept:
                 (edge,) = leaving
                 said = [format_value(value) for value in (graph.node(edge.edge.target).grad, edge.edge.local)]
                 self.say(
@@ -332,6 +331,16 @@ class CodeGraphScene(LectureScene):
                 self.show_strip(*terms, self.number(view_node.grad))
                 self.hold(1)
             self.land_gradient(view_node)
+
+    @staticmethod
+    def tellable(view: GraphView, key: str) -> bool:
+        """Whether the backward pass tells how node `key` gets its gradient: in a small graph,
+        where one edge leaves it (a sum of several is shown, not told)."""
+        return len(view.graph.edges) <= MAX_TOLD_EDGES and len(view.edges_out_of(key)) == 1
+
+    def tells_every(self, view: GraphView, keys: Collection[str]) -> bool:
+        """Whether a backward pass over `keys` can tell every one of them in this step."""
+        return len(keys) <= self.room_to_say() and all(self.tellable(view, key) for key in keys)
 
     def land_gradient(self, view: NodeView) -> None:
         """The gradient at the end of the calculation line moves onto its node."""
