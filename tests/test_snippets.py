@@ -129,7 +129,8 @@ def test_snippet_frames_draw_the_manifest_cleanly(path: Path) -> None:
 
 @pytest.mark.parametrize(("path", "depth"), [(EXAMPLES[2], 5), (ROOT / "tests" / "snippets" / "deep_chain.py", 8)])
 def test_deep_graphs_take_the_frame_legibly(path: Path, depth: int) -> None:
-    """A 5-deep neuron loss and an 8-deep chain: the smallest text at least 8 px tall at 480p."""
+    """A 5-deep neuron loss and an 8-deep chain: the smallest text at least 8 px tall at 480p,
+    and the tags naming the colours of the output's numbers inside the graph's area."""
     facts = snippet_lesson(path)
     graph = next(step.graph for step in facts.steps if step.graph is not None)
     from seminar_anim.model.graph import columns
@@ -141,6 +142,8 @@ def test_deep_graphs_take_the_frame_legibly(path: Path, depth: int) -> None:
 
     view = GraphView(graph, get_theme("dark"), (GRAPH_AREA, WIDE_AREA))
     assert view.smallest * view.scale_factor >= MIN_GLYPH_HEIGHT  # 8 px at 480p
+    for tag in view.tags.values():
+        assert view.area.left <= tag.get_left()[0] and tag.get_right()[0] <= view.area.right
 
 
 @pytest.mark.parametrize(

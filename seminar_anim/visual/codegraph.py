@@ -276,7 +276,7 @@ class CodeGraphScene(LectureScene):
         graph = view.graph
         root = view.nodes[graph.output]
         self.show_strip(self.derivative(graph, graph.output, output), self.symbol("="), self.number(root.grad))
-        self.land_gradient(root)
+        self.land_gradient(view, root)
 
     def backward_pass(
         self, view: GraphView, output: str, keys: Collection[str] | None = None, summary: bool = True
@@ -330,7 +330,7 @@ class CodeGraphScene(LectureScene):
                 terms[-1] = self.symbol("=")
                 self.show_strip(*terms, self.number(view_node.grad))
                 self.hold(1)
-            self.land_gradient(view_node)
+            self.land_gradient(view, view_node)
 
     @staticmethod
     def tellable(view: GraphView, key: str) -> bool:
@@ -342,10 +342,11 @@ class CodeGraphScene(LectureScene):
         """Whether a backward pass over `keys` can tell every one of them in this step."""
         return len(keys) <= self.room_to_say() and all(self.tellable(view, key) for key in keys)
 
-    def land_gradient(self, view: NodeView) -> None:
+    def land_gradient(self, view: GraphView, node: NodeView) -> None:
         """The gradient at the end of the calculation line moves onto its node."""
-        self.play(TransformFromCopy(self.strip[-1], view.grad))
-        self.add(view.grad)
+        tags = view.introduce("grad") if node is view.nodes[view.graph.output] else []
+        self.play(TransformFromCopy(self.strip[-1], node.grad), *tags)
+        self.add(node.grad)
 
 
 SPOKEN_OPERATIONS = {"×": "the product", "+": "the sum", "−": "the difference", "÷": "the quotient", "^": "the power"}

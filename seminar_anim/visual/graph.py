@@ -32,10 +32,10 @@ from manim import (
 
 from seminar_anim.model.graph import GraphEdge, GraphNode, TracedGraph, columns
 from seminar_anim.visual.fades import FadeIn
-from seminar_anim.visual.labels import ValueLabel, math_text
+from seminar_anim.visual.labels import ValueLabel, math_text, plain_text
 from seminar_anim.visual.layout import Box, graph_positions
 from seminar_anim.visual.lint import FRAME_HEIGHT, MIN_GLYPH_HEIGHT, glyph_height
-from seminar_anim.visual.theme import Theme
+from seminar_anim.visual.theme import SMALL_SIZE, Theme
 
 RADIUS = 0.32
 VALUE_SIZE = 26
@@ -62,6 +62,7 @@ COMPACT_GAP = 0.8
 COMPACT_LEAF_SIZE = 44
 LEAF_NAME_WIDTH = 1.6 * RADIUS
 COMPACT_DEPTH = 6  # from this many operations deep, nodes drop "Backward0" to fit the frame
+TAG_GAP = 0.12  # between a row's colour tag and the number it names
 
 
 class NodeView(VGroup):
@@ -184,10 +185,23 @@ class GraphView(VGroup):
         self.graph = graph
         self.theme = theme
         self.columns = columns(graph)
+        # The output's value and gradient carry a tag naming their colour, right of them where
+        # no edge runs: the legend is far from most numbers. The graph keeps room for the tags.
+        self.tags = {
+            "value": plain_text("value", theme.forward, SMALL_SIZE),
+            "grad": plain_text("grad", theme.backward, SMALL_SIZE),
+        }
+        tag_room = max(tag.width for tag in self.tags.values()) + TAG_GAP
         # Each area with PyTorch's full node names, then with the short ones (Mul for
         # MulBackward0), until the smallest text stays legible; a deep graph has short names only.
         deep = max(self.columns.values()) >= COMPACT_DEPTH
-        for box, compact in [(box, compact) for box in areas for compact in ((True,) if deep else (False, True))]:
+        tries = [
+            (box, compact, right)
+            for box in areas
+            for compact in ((True,) if deep else (False, True))
+            for right in (True, False)
+        ]
+        for box, compact, right in tries:
             self.nodes = {node.key: NodeView(node, theme, compact) for node in graph.nodes}
             widths = {key: view.block_width for key, view in self.nodes.items()}
             row_height = max(view.block_height for view in self.nodes.values()) + ROW_GAP
@@ -202,23 +216,36 @@ class GraphView(VGroup):
             # The smallest text it draws, at scale 1: the scale it may shrink to keeps that legible.
             texts = [text for view in self.nodes.values() for text in (*_texts(view.symbol), view.value, view.grad)]
             self.smallest = min(glyph_height(text) for text in texts)
-            if min(box.width / width, box.height / height) >= MIN_GLYPH_HEIGHT / self.smallest:
+            fit = Box(box.left, box.right - (tag_room if right else 0.0), box.bottom, box.top)
+            if min(fit.width / width, fit.height / height) >= MIN_GLYPH_HEIGHT / self.smallest:
                 break
         self.gap = gap
-        # Shrink what does not fit, grow a small graph a little; spread rows over spare height.
-        area = box
-        self.area = area
-        self.scale_factor = min(MAX_ZOOM, area.width / width, area.height / height)
-        room = min(area.height / self.scale_factor, height * 1.6)
+        self.area = box
+        self.scale_factor = min(MAX_ZOOM, fit.width / width, fit.height / height)
+        room = min(fit.height / self.scale_factor, height * 1.6)
         positions, _, _ = graph_positions(graph, widths, row_height, gap, height=room)
         everything = VGroup()
         for key, view in self.nodes.items():
             view.place(positions[key])
             everything.add(*view.parts)
         everything.scale(self.scale_factor, about_point=ORIGIN)
-        everything.shift(((area.left + area.right) / 2, (area.bottom + area.top) / 2, 0.0))
+        everything.shift(((fit.left + fit.right) / 2, (fit.bottom + fit.top) / 2, 0.0))
         self.edges = [self._edge_view(edge) for edge in graph.edges]
         self._clear_labels()
+        output = self.nodes[graph.output]
+        value, grad = self.tags["value"], self.tags["grad"]
+        if right:
+            value.next_to(output.value, RIGHT, buff=TAG_GAP)
+            grad.next_to(output.grad, RIGHT, buff=TAG_GAP)
+        else:
+            # A graph as wide as the frame (a long chain) has no room beside its output: the
+            # tags stand side by side under its numbers.
+            value.next_to(output.grad, DOWN, buff=TAG_GAP)
+            grad.next_to(value, RIGHT, buff=2 * TAG_GAP)
+            row = VGroup(value, grad).set_x(output.shape.get_x())
+            row.shift(min(0.0, box.right - row.get_right()[0]) * RIGHT)
+        value.set_z_index(2)
+        grad.set_z_index(2)
 
     def _clear_labels(self) -> None:
         """Slide each edge's label along its edge until it overlaps no node's text and no label
@@ -251,6 +278,15 @@ class GraphView(VGroup):
         # nodes the edge passes over.
         label_x = end.shape.get_left()[0] - 0.45 * self.gap * self.scale_factor if span > 1 else None
         return EdgeView(edge, start, end, bend, self.scale_factor, self.theme, twin=len(twins) > 1, label_x=label_x)
+
+    def introduce(self, kind: str) -> list[Animation]:
+        """The tag of `kind` ("value" or "grad") fading in beside the output's number, as that
+        number is first drawn; nothing after."""
+        tag = self.tags[kind]
+        if tag in self.submobjects:
+            return []
+        self.add(tag)
+        return [FadeIn(tag)]
 
     def drawn(self, shown: list[Mobject]) -> list[Mobject]:
         """The graph, with those of its values and gradients that are `shown`: its animations
@@ -305,7 +341,8 @@ class GraphView(VGroup):
             moves.append(
                 ShowPassingFlash(edge.arrow.copy().set_color(self.theme.forward).set_stroke(width=6), time_width=0.6)
             )
-        return moves, ReplacementTransform(travellers, view.value)
+        tags = self.introduce("value") if key == self.graph.output else []
+        return moves, AnimationGroup(ReplacementTransform(travellers, view.value), *tags)
 
     def show_local(self, edge: EdgeView) -> Animation:
         """The edge's local derivative appears on it."""
