@@ -81,4 +81,4 @@ class AccumulationScene(CodeGraphScene):
         self.say(f"x.grad is their sum, {format_value(facts.graph.node('x').grad)}.")
         printed = self.execute(code, output, fanout, fanout.marks["after"])
         self.check(printed, view.nodes["x"].grad)
-        self.hold(2)
+        self.hold(1)

@@ -47,7 +47,7 @@ class AutogradScene(CodeGraphScene):
             self.flow_forward(view, node.key)
         self.say(f"f comes out as {format_value(graph.node(graph.output).value)}.")
         self.play(FadeIn(view.label_node(graph.output, "f")), FadeOut(skeleton))
-        self.hold(2)
+        self.hold(1)
 
         self.step("seed", "Calling f.backward() starts at the output, seeding its gradient df/df.")
         if not wide:
@@ -92,4 +92,4 @@ class AutogradScene(CodeGraphScene):
             self.play(code.highlight(lesson.print_line))
             self.play(output.print_line(lesson.prints[0], theme.backward))
             self.check(output.printed[-1], focus)
-        self.hold(2)
+        self.hold(1)

@@ -70,4 +70,4 @@ class AutogradBasicsScene(CodeGraphScene):
         self.step("check", "print(x.grad) now shows the very gradient the graph computed.")
         printed = self.execute(code, output, listing, marks["after"])
         self.check(printed, x.grad)
-        self.hold(2)
+        self.hold(1)

@@ -85,7 +85,7 @@ class ChainRuleScene(CodeGraphScene):
                 self.number(edge.local, theme.local),
                 sources={5: inputs[target.key], 7: edge.local},
             )
-            self.hold(2)
+            self.hold(1)
 
         self.step("chain", "y.backward() multiplies them along the path, from h back to x.")
         self.play(code.highlight(marks["backward"]))
@@ -115,4 +115,4 @@ class ChainRuleScene(CodeGraphScene):
         self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")
         printed = self.execute(code, output, listing, marks["after"])
         self.check(printed, view.nodes["x"].grad)
-        self.hold(2)
+        self.hold(1)

@@ -48,7 +48,7 @@ class DtypesScene(CodeGraphScene):
             if index in told:  # said as its bar grows
                 self.say(told[index])
             self.play(FadeIn(bar[1:], shift=0.2 * RIGHT), run_time=0.6)
-        self.hold(2)
+        self.hold(1)
 
         narrow, wide = facts["x.type(torch.uint8)"].element_size, facts["x"].element_size
         self.step(
@@ -120,7 +120,6 @@ class DtypesScene(CodeGraphScene):
         )
         self.play(FadeIn(picked.label))
         self.execute(code2, output2, conversions, conversions.marks["print_selected"])
-        self.hold(2)
 
     def bytes_kept(
         self,

@@ -49,7 +49,7 @@ class InplaceScene(CodeGraphScene):
         self.play(code.highlight(slide.marks["b"]), FadeIn(other.without_values()))
         # Each result is computed from an element of a and written into a cell of the new block.
         self.play(*(TransformFromCopy(a_grid[0][1][i], other.values[i]) for i in range(len(other.values))))
-        self.hold(2)
+        self.hold(1)
 
         self.step("in-place", "a.zero_() writes zeros into a's own cells, once; v reads those same cells.")
         self.write(facts.slide, block, a_grid, v_grid, code, slide.marks["write"])
@@ -59,7 +59,7 @@ class InplaceScene(CodeGraphScene):
         # b[0] is b's first row: the cells of the new block it prints, drawn round so they stay readable.
         first_row = VGroup(*other.cells[: facts.slide.shape[-1]])
         self.play(Circumscribe(first_row, color=theme.storage, buff=0.04))
-        self.hold(2)
+        self.hold(1)
 
         view = facts.counted.view
         held = " and ".join(format_value(value) for value in view.values)
@@ -84,7 +84,7 @@ class InplaceScene(CodeGraphScene):
         self.write(facts.counted, fresh, a_grid, v_grid, code2, counted.marks["write"], facts.factor)
         self.execute(code2, output2, counted, counted.marks["print_v_after"])
         self.play(Indicate(v_grid, color=theme.selection))
-        self.hold(2)
+        self.hold(1)
 
     def block(self, write: InplaceWrite) -> MemoryBlock:
         """a's storage, across the top of the right side."""

@@ -78,7 +78,7 @@ class OperationsScene(CodeGraphScene):
         product = self.row(*self.equation(facts, "a", "ast", "c", "p"), top=TOP - 2.9)
         self.swap_boards([board], [total], code2.highlight(math.marks["s"]))
         self.play(code2.highlight(math.marks["p"]), FadeIn(product))
-        self.hold(2)
+        self.hold(1)
 
         self.step(
             "matmul",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from manim import RIGHT, UP, Animation, AnimationGroup, Camera, FadeIn, ManimColor, Mobject, Scene, VGroup
+from manim import RIGHT, UP, Animation, AnimationGroup, Camera, FadeIn, ManimColor, Mobject, Scene, VGroup, Wait, config
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from seminar_anim.visual.captions import MIN_SECONDS, caption_cues, reading_seconds, sentences
@@ -100,6 +100,7 @@ class LectureScene(Scene):
         self.share = share
         self.step_costs: list[float] = []  # per step, what drawing it costs: frames, a held one cheap
         self._opened = False  # whether the scene has played anything yet
+        self._still_since = 0.0  # scene time the last animation ended: the frame has been still since
 
     def setup(self) -> None:
         camera = self.camera
@@ -155,13 +156,19 @@ class LectureScene(Scene):
         opening, self._opened = not self._opened, True
         if opening and animations and all(isinstance(animation, FadeIn) for animation in animations):
             self.add(*(animation.mobject for animation in animations))
+            self._still_since = self.time
             self.wait(kwargs.get("run_time", max(animation.run_time for animation in animations)))
             return
         super().play(*animations, **kwargs)
+        if not all(isinstance(animation, Wait) for animation in animations):
+            self._still_since = self.time
 
     def hold(self, lines: int = 1) -> None:
-        """Hold still long enough to read `lines` new lines of text."""
-        self.wait(READING_SECONDS * lines)
+        """Hold still long enough to read `lines` new lines of text: the time the frame has
+        already been still counts, so holds in a row do not add up."""
+        # Less than a frame left is no hold at all (Manim would stretch it to a frame).
+        if (left := self._still_since + READING_SECONDS * lines - self.time) >= 1 / config.frame_rate:
+            self.wait(left)
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         """What to redraw every frame of an animation: only what moves, and what is drawn
