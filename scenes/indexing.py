@@ -18,6 +18,7 @@ CELL = 0.75
 FACTS_GAP = 1.0  # under the storage: room for a window's marks and its name tag
 MATRIX_TOP = GRAPH_AREA.bottom + 0.6  # the 2-d tensor's grid, under the facts of its selections
 HOP_TIME = 0.5  # one hop of a selection's stride over the storage
+SELECTION_GAP = 0.45  # between a selection's facts and its own grid
 
 
 class IndexingScene(CodeGraphScene):
@@ -98,17 +99,40 @@ class IndexingScene(CodeGraphScene):
             if matrix is not None:
                 parts.add(self.marked(view, matrix))
             hops = stride_hops(view, block, self.theme.selection)
+            # A 1-d selection gets a grid of its own, under its facts, that its values fly into.
+            own = None if matrix is not None else self.selection(view, facts)
             # The old selection goes as its line gives way, before the new one is drawn: a window
             # morphing from one selection to the next would sweep over cells neither reads.
             self.play(code.highlight(line), FadeOut(self.hops), FadeOut(self.current))
-            self.play(FadeIn(parts))
-            # From its first element the view hops, one stride at a time, to each of the others.
+            # Only the first element is read yet: the rest of the storage dims.
+            self.play(FadeIn(parts), *block.read_only({view.elements[0]}))
+            # From its first element the view hops, one stride at a time, to each of the others,
+            # each lighting up as the hop lands on it.
             if len(hops):
                 if row_stride and view.stride[-1] == row_stride and self.room_to_say():
                     self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
-                self.play(AnimationGroup(*(Create(hop) for hop in hops), lag_ratio=1.0), run_time=HOP_TIME * len(hops))
+                landings = zip(hops, (end for _, end, _ in view.hops()), strict=True)
+                lands = [AnimationGroup(Create(arc), *block.reveal(end)) for arc, end in landings]
+                self.play(AnimationGroup(*lands, lag_ratio=1.0), run_time=HOP_TIME * len(hops))
+            if own is not None:
+                cells, numbers, name = own
+                self.build_grid(list(cells), list(numbers), name, [block.values[element] for element in view.elements])
+                # Drawn piece by piece, the grid joins the selection to leave with it.
+                self.remove(*cells, *numbers, name)
+                parts.add(own)
             self.current, self.hops = parts, hops
             self.hold(1)
+
+    def selection(self, view: ViewLayout, facts: VGroup) -> VGroup:
+        """A 1-d selection's own values as a row of cells after its name, under its facts."""
+        cells, numbers = VGroup(), VGroup()
+        for position, value in enumerate(view.values):
+            cell = Rectangle(width=CELL, height=CELL_HEIGHT, color=self.theme.selection, stroke_width=2)
+            cells.add(cell.move_to((position * CELL, 0, 0)))
+            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
+        name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection)
+        VGroup(cells, numbers).next_to(name, RIGHT, buff=0.25)
+        return VGroup(cells, numbers, name).next_to(facts, DOWN, buff=SELECTION_GAP).align_to(facts, LEFT)
 
     def matrix(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:
         """The 2-d tensor as its shape shows it, above nothing but the numbers of its storage."""

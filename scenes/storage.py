@@ -25,7 +25,6 @@ STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BO
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
 CLEARANCE = 0.15  # the least room between a grid and the marks or labels near it
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
-DIM = 0.25  # the opacity of the cells a walk has not read yet
 QUICK_MOVE, QUICK_LINE = 0.6, 1.6  # after a walk's first element: its move, and its offset line's arrival
 HOP_TIME = 0.6  # one hop of a stride over the storage
 SWAP_ARC = -0.8 * PI  # the arc two values swap along in a transpose
@@ -147,7 +146,6 @@ class StorageScene(CodeGraphScene):
         # The values fly in t's reading order into consecutive cells: that is the copy.
         self.play(*(TransformFromCopy(t_grid[1][index], copy.values[index]) for index in range(len(copy.values))))
         self.execute(code2, output2, transposed, transposed.marks["d_same"])
-        self.hold(2)
 
     def fact_line(self, code: str, value: ValueLabel) -> VGroup:
         return VGroup(code_text(code, self.theme, FACT_SIZE, self.theme.muted), value).arrange(RIGHT, buff=0.2)
@@ -196,7 +194,7 @@ class StorageScene(CodeGraphScene):
         self.play(
             Create(pointer),
             Create(target),
-            *(block.values[element].animate.set_opacity(DIM) for element in set(view.elements[1:])),
+            *block.read_only({view.elements[0]}),
         )
         hops = VGroup()
         for position, element in enumerate(view.elements):
@@ -222,7 +220,7 @@ class StorageScene(CodeGraphScene):
                 FadeOut(self.strip),
                 pointer.animate.move_to(grid[0][position]),
                 target.animate.move_to(block.cell(element)),
-                block.values[element].animate.set_opacity(1),
+                *block.reveal(element),
                 run_time=1.0 if first else QUICK_MOVE,
             )
             self.strip = VGroup()

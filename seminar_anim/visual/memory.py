@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Any
 
 from manim import (
@@ -38,6 +39,7 @@ TAG_RISE = 0.22  # between a view's marks and the tag with its name, joined by l
 HOP_SIZE = 24  # a hop's "+stride"
 HOP_ROOM = 0.6  # over the element indices, where hops arc: a block's headroom when its views hop
 HOP_HEIGHT = 0.25  # the most an arc rises, its "+stride" above that
+UNREAD = 0.25  # the opacity of the storage values a view has not read yet
 
 
 class MemoryBlock(VGroup):
@@ -120,6 +122,21 @@ class MemoryBlock(VGroup):
             position = self.indices.index(index)
             return self.cells[position + (1 if len(self.elided) and index == self.indices[-1] else 0)]
         return self.elided[0] if len(self.elided) else self.cells[-1]
+
+    def read_only(self, elements: Collection[int]) -> list[Animation]:
+        """The values of `elements` at full strength, every other value dimmed: what a view
+        has read so far, against what it has not."""
+        return [
+            value.animate.set_opacity(1 if index in elements else UNREAD).build()
+            for index, value in zip(self.indices, self.values, strict=True)
+        ]
+
+    def reveal(self, element: int) -> list[Animation]:
+        """Element `element`'s value back at full strength, as a view reaches it (none where
+        the block elides it)."""
+        if element not in self.indices:
+            return []
+        return [self.values[self.indices.index(element)].animate.set_opacity(1).build()]
 
     def without_values(self) -> VGroup:
         """Everything but the numbers in the cells: for filling an empty block."""
