@@ -100,8 +100,8 @@ class DtypesScene(CodeGraphScene):
         mask_label = VGroup(tensor_caption(facts["mask"], theme, "mask = n > 2", "dtype"), meaning)
         mask_label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(mask, DOWN, buff=0.15).align_to(mask, LEFT)
         picked = self.grid(facts["n[mask]"], "n[mask]: a new tensor")
-        column = VGroup(n, CaptionedGrid(mask, mask_label), picked).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
-        column.move_to((GRAPH_AREA.centre_x, TOP, 0), aligned_edge=UP)
+        # Where every step's grids stand: nothing jumps as the step begins.
+        column = self.column(n, CaptionedGrid(mask, mask_label), picked)
         self.swap_boards([source, result, memory], [column[0]], code2.highlight(conversions.marks["n"]))
         self.play(code2.highlight(conversions.marks["mask"]), FadeIn(column[1]))
         self.execute(code2, output2, conversions, conversions.marks["print_mask"])
