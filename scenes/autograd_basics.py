@@ -40,7 +40,8 @@ class AutogradBasicsScene(CodeGraphScene):
         self.play(code.highlight(marks["forward"]), view.show_node(y.node.key))
         self.flow_forward(view, y.node.key, FadeIn(view.label_node(y.node.key, "y")))
         printed = self.execute(code, output, listing, marks["print_y"])
-        self.play(Indicate(y.symbol, color=theme.forward), Indicate(printed, color=theme.forward))
+        # The print shows y's value and its node's name: both flash, at their size, inside the node's box.
+        self.play(*(Indicate(part, color=theme.forward, scale_factor=1) for part in (y.symbol, y.value, printed)))
         self.hold(2)
 
         self.step("backward", "y.backward() applies the node's derivative rule and stores the result in x.grad.")

@@ -60,7 +60,9 @@ class ChainRuleScene(CodeGraphScene):
             self.flow_forward(view, node.key, FadeIn(view.label_node(node.key, name)))
         self.remove(skeleton)  # the graph now stands where its shape was
         printed = self.execute(code, output, listing, marks["print_y"])
-        self.play(Indicate(view.nodes[outer.key].symbol, color=theme.forward), Indicate(printed, color=theme.forward))
+        # The print shows h's value and its node's name: both flash, at their size, inside the node's box.
+        shown = (view.nodes[outer.key].symbol, view.nodes[outer.key].value, printed)
+        self.play(*(Indicate(part, color=theme.forward, scale_factor=1) for part in shown))
         self.hold(1)
 
         self.step(
