@@ -5,14 +5,13 @@ from manim import *
 from seminar_anim.model.listing import Listing
 from seminar_anim.model.memory import InplaceFacts, InplaceWrite, inplace_lesson
 from seminar_anim.model.records import Datum
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, STRIP_Y, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, STRIP_TOP, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, format_value
 from seminar_anim.visual.memory import CELL_WIDTH, VALUE_SIZE, MemoryBlock, StridedView, ties
 from seminar_anim.visual.theme import SMALL_SIZE, STRIP_SIZE
 
 GRID_GAP = 0.5  # between the window's marks under the storage and the grids of a and v: room for v's ties
-STRIP_ROOM = 0.5  # above the calculation line's middle: its half height and a gap
 ROW = 0.5  # a grid's row height: a's three rows and the gap fit over b's block
 V_GAP = 0.6  # between a's grid and v's, room for v's name
 NAME_GAP = 0.2  # between a grid and its name
@@ -72,7 +71,7 @@ class InplaceScene(CodeGraphScene):
         code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other, title)
         self.play(FadeIn(fresh.without_values()), FadeIn(retitled), run_time=0.5)
         # No second block under these grids: they stand halfway down to the calculation line.
-        a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks, lowest=STRIP_Y + STRIP_ROOM)
+        a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks, lowest=STRIP_TOP)
         self.hold(1)
 
         written = " and ".join(format_value(facts.counted.after.values[element]) for element in view.elements)

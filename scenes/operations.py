@@ -4,7 +4,7 @@ from manim import *
 
 from seminar_anim.model.basics import BasicsFacts, operations_lesson
 from seminar_anim.model.layouts import GridRecord
-from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, CodeGraphScene
+from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STRIP_TOP, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, terms_row
@@ -214,7 +214,9 @@ class OperationsScene(CodeGraphScene):
 
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
         left, right, result = (self.grid(facts[key], key) for key in ("x", "w", "m"))
-        product = self.row(left, self.symbol("times"), right, self.symbol("="), result, top=TOP - 0.4)
+        product = self.row(left, self.symbol("times"), right, self.symbol("="), result)
+        # As wide as the area allows, the product stands midway down to the calculation line.
+        product.set_y((TOP + STRIP_TOP) / 2)
         self.swap_boards([turn, reduce], [product[:4]], code3.highlight(visible.marks["w"]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)

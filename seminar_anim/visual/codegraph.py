@@ -46,6 +46,7 @@ WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, w
 MAX_TOLD_EDGES = 8  # a bigger graph's backward pass is drawn, not told edge by edge
 MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
 STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
+STRIP_TOP = STRIP_Y + 0.5  # the most the calculation line reaches up: its half height and a gap
 LEGEND_BOTTOM = SAFE_BOTTOM
 STORAGE_LEFT = GRAPH_AREA.left + 0.6  # a storage block's cells, leaving room for its "byte offset" caption
 LEGEND_TOP = LEGEND_BOTTOM + 1.25  # three lines of the legend
