@@ -23,6 +23,11 @@ from seminar_anim.visual.theme import SMALL_SIZE
 STORAGE_TOP = GRAPH_AREA.top - 0.1
 STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BOX.top)
 GRID_GAP = 0.4  # between a view's name under the storage and its grid
+# A view's grid is larger than the storage's cells: the storage is a ruler, the grid the tensor
+# a viewer reads, and the frame has the room under it.
+GRID_SCALE = 1.3
+GRID_CELL = (GRID_SCALE * CELL_WIDTH, GRID_SCALE * CELL_HEIGHT)
+GRID_NUMBER = 32
 CLEARANCE = 0.15  # the least room between a grid and the marks or labels near it
 FACTS_GAP = 0.6  # between a view's grid and its facts, right of it
 QUICK_MOVE, QUICK_LINE = 0.6, 1.6  # after a walk's first element: its move, and its offset line's arrival
@@ -129,17 +134,19 @@ class StorageScene(CodeGraphScene):
         self.step("contiguous", "t.contiguous() copies the values, in t's order, into a new storage.")
         copy = MemoryBlock(facts.copy, theme, "d.untyped_storage(): a new block")
         copy.move_to((STORAGE_LEFT, SAFE_BOTTOM + 0.1, 0), aligned_edge=DOWN + LEFT)
-        # t's grid steps aside, right and over the new block's title, for the block to take the room under it.
-        aside = (GRAPH_AREA.right - 0.2 - t_grid.get_right()[0]) * RIGHT
+        # t's grid steps aside, right and over the new block's title, for the block to take the room
+        # under it, back at the storage's cell size: there it reads beside the two blocks.
+        small = t_grid.copy().scale(1 / GRID_SCALE)
         # It rises no higher than the window's marks under the storage leave room for.
         ceiling = t_window.marks.get_bottom()[1] - CLEARANCE
-        aside += min(copy.get_top()[1] + GRID_GAP - t_grid.get_bottom()[1], ceiling - t_grid.get_top()[1]) * UP
+        top = min(copy.get_top()[1] + GRID_GAP + small.height, ceiling)
+        small.move_to((GRAPH_AREA.right - 0.2, top, 0), aligned_edge=UP + RIGHT)
         self.play(
             code2.highlight(transposed.marks["d"]),
             FadeOut(t_facts),
             FadeOut(size),
             FadeOut(self.strip),
-            t_grid.animate.shift(aside),
+            t_grid.animate.become(small),
         )
         self.strip = VGroup()
         self.play(FadeIn(copy.without_values()))
@@ -156,10 +163,10 @@ class StorageScene(CodeGraphScene):
         cells, numbers = VGroup(), VGroup()
         for position, value in enumerate(view.values):
             row, column = divmod(position, columns)
-            cell = Rectangle(width=CELL_WIDTH, height=CELL_HEIGHT, color=self.theme.selection, stroke_width=2)
-            cell.move_to((column * CELL_WIDTH, -row * CELL_HEIGHT, 0))
+            cell = Rectangle(width=GRID_CELL[0], height=GRID_CELL[1], color=self.theme.selection, stroke_width=2)
+            cell.move_to((column * GRID_CELL[0], -row * GRID_CELL[1], 0))
             cells.add(cell)
-            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
+            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, GRID_NUMBER).move_to(cell))
         name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
         grid = VGroup(cells, numbers, name)
         return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
