@@ -15,6 +15,7 @@ GRID_GAP = 0.5  # between the window's marks under the storage and the grids of 
 ROW = 0.5  # a grid's row height: a's three rows and the gap fit over b's block
 V_GAP = 0.6  # between a's grid and v's, room for v's name
 NAME_GAP = 0.2  # between a grid and its name
+ROOMY = 1.3  # the grids' size where no second block stands under them
 
 
 class InplaceScene(CodeGraphScene):
@@ -113,6 +114,8 @@ class InplaceScene(CodeGraphScene):
             theme.storage,
         )
         if lowest is not None:
+            # With no block under them, the grids are drawn larger, into the room they have.
+            a_grid.scale(ROOMY)
             top -= max(0.0, top - lowest - a_grid.height) / 2
         left = block.cells.get_left()[0]
         a_grid.shift((left - a_grid[0].get_left()[0]) * RIGHT + (top - a_grid.get_top()[1]) * UP)
@@ -125,7 +128,7 @@ class InplaceScene(CodeGraphScene):
             view.shape[-1] if view.shape else 1,
             view.name,
             theme.selection,
-        )
+        ).scale(ROOMY if lowest is not None else 1.0)
         # v beside a, level with the row of a where its first element is.
         row = view.elements[0] // write.shape[-1]
         v_grid.shift(
