@@ -120,6 +120,8 @@ class IndexingScene(CodeGraphScene):
                 # Drawn piece by piece, the grid joins the selection to leave with it.
                 self.remove(*cells, *numbers, name)
                 parts.add(own)
+                if self.room_to_say():
+                    self.say(selection_sentence(view))
             self.current, self.hops = parts, hops
             self.hold(1)
 
@@ -156,3 +158,10 @@ class IndexingScene(CodeGraphScene):
                 for element in sorted(set(view.elements))
             )
         )
+
+
+def selection_sentence(view: ViewLayout) -> str:
+    """What a selection's facts say, from its layout: where it starts and how it steps."""
+    if not view.stride:
+        return f"{view.code} starts at element {view.storage_offset} and has no stride: it is one number."
+    return f"{view.code} starts at element {view.storage_offset} and steps by {view.stride[-1]}."
