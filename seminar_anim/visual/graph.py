@@ -232,18 +232,30 @@ class GraphView(VGroup):
         everything.shift(((fit.left + fit.right) / 2, (fit.bottom + fit.top) / 2, 0.0))
         self.edges = [self._edge_view(edge) for edge in graph.edges]
         self._clear_labels()
-        output = self.nodes[graph.output]
+        self._place_tags(right, box)
+
+    def _place_tags(self, right: bool, box: Box) -> None:
+        """The tags in one column beside the output's numbers: right of them where the layout
+        kept the room, else left of them where nothing is drawn there, else side by side under
+        them (a graph as wide as the frame, as a long chain)."""
+        output = self.nodes[self.graph.output]
         value, grad = self.tags["value"], self.tags["grad"]
-        if right:
-            value.next_to(output.value, RIGHT, buff=TAG_GAP)
-            grad.next_to(output.grad, RIGHT, buff=TAG_GAP)
-        else:
-            # A graph as wide as the frame (a long chain) has no room beside its output: the
-            # tags stand side by side under its numbers.
-            value.next_to(output.grad, DOWN, buff=TAG_GAP)
-            grad.next_to(value, RIGHT, buff=2 * TAG_GAP)
-            row = VGroup(value, grad).set_x(output.shape.get_x())
-            row.shift(min(0.0, box.right - row.get_right()[0]) * RIGHT)
+        numbers = VGroup(output.value, output.grad)
+        for tag, number in ((value, output.value), (grad, output.grad)):
+            tag.set_y(number.get_y())
+            if right:
+                tag.shift((numbers.get_right()[0] + TAG_GAP - tag.get_left()[0]) * RIGHT)
+            else:
+                tag.shift((numbers.get_left()[0] - TAG_GAP - tag.get_right()[0]) * RIGHT)
+        if not right:
+            drawn = [part for key, view in self.nodes.items() for part in view.parts if key != self.graph.output]
+            drawn += [output.shape, output.symbol, *(edge.local for edge in self.edges)]
+            inside = value.get_left()[0] >= box.left and grad.get_left()[0] >= box.left
+            if not inside or any(_touch(_corners(tag), _corners(part)) for tag in (value, grad) for part in drawn):
+                value.next_to(output.grad, DOWN, buff=TAG_GAP)
+                grad.next_to(value, RIGHT, buff=2 * TAG_GAP)
+                row = VGroup(value, grad).set_x(output.shape.get_x())
+                row.shift(min(0.0, box.right - row.get_right()[0]) * RIGHT)
         value.set_z_index(2)
         grad.set_z_index(2)
 
