@@ -74,7 +74,7 @@ class AutogradScene(CodeGraphScene):
         self.step("chain-rule", f"The chain rule: df/d{graph.focus} multiplies the local derivatives along {paths}.")
         self.chain_rule_line(view, "f")
         self.say(f"Multiplied out, that is {format_value(graph.node(graph.focus).grad)}, as the backward pass found.")
-        self.hold(2)
+        self.hold(1)
 
         self.step("check", f"print({graph.focus}.grad) shows the very number the graph computed.")
         focus = view.nodes[graph.focus].grad

@@ -112,7 +112,7 @@ class ChainRuleScene(CodeGraphScene):
             self.number(view.nodes["x"].grad),
             sources={6: upstream, 8: inner_edge.local, 10: view.nodes["x"].grad},
         )
-        self.hold(2)
+        self.hold(1)
 
         self.step("check", "print(x.grad) prints the same number: the chain rule is what backward() computes.")
         printed = self.execute(code, output, listing, marks["after"])
