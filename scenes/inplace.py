@@ -55,10 +55,12 @@ class InplaceScene(CodeGraphScene):
         self.write(facts.slide, block, a_grid, v_grid, code, slide.marks["write"])
         self.execute(code, output, slide, slide.marks["print_v_after"])
         self.play(Indicate(v_grid, color=theme.selection))
+        self.say(f"b kept its own values: {slide.told('print_b')}")
         self.execute(code, output, slide, slide.marks["print_b"])
-        # b[0] is b's first row: the cells of the new block it prints, drawn round so they stay readable.
+        # b[0] is b's first row: the cells of the new block it prints, framed so they stay readable.
         first_row = VGroup(*other.cells[: facts.slide.shape[-1]])
-        self.play(Circumscribe(first_row, color=theme.storage, buff=0.04))
+        framed = SurroundingRectangle(first_row, color=theme.storage, buff=0.05, stroke_width=5)
+        self.play(Create(framed))
         self.hold(1)
 
         view = facts.counted.view
@@ -69,7 +71,7 @@ class InplaceScene(CodeGraphScene):
         )
         fresh = self.block(facts.counted)
         retitled = self.title("In-place operations:", code=written_call(counted))
-        code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other, title)
+        code2, output2 = self.swap_panels(code, output, counted.code, block, a_grid, v_grid, other, framed, title)
         self.play(FadeIn(fresh.without_values()), FadeIn(retitled), run_time=0.5)
         # No second block under these grids: they stand halfway down to the calculation line.
         a_grid, v_grid = self.views(facts.counted, fresh, code2, counted.marks, lowest=STRIP_TOP)
