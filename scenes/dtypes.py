@@ -59,7 +59,8 @@ class DtypesScene(CodeGraphScene):
         small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", size=True)
         board = self.column(x, small)
         self.swap_boards([bars], [x], code.highlight(sizes.marks["x"]))
-        self.play(FadeIn(small.grid.layers), *flow(x.grid, small.grid))
+        # The conversion runs on the line that prints it: that line is lit as it is drawn.
+        self.play(code.highlight(sizes.marks["print_x"]), FadeIn(small.grid.layers), *flow(x.grid, small.grid))
         self.play(FadeIn(small.label))
         self.execute(code, output, sizes, sizes.marks["print_x"])
         self.hold(1)
@@ -69,7 +70,7 @@ class DtypesScene(CodeGraphScene):
         y, y_int = self.grid(facts["y"], "y"), self.grid(facts["y.int()"], "y.int()")
         cut = self.column(y, y_int)
         self.play(code2.highlight(conversions.marks["y"]), FadeIn(y))
-        self.play(FadeIn(y_int.grid.layers), *flow(y.grid, y_int.grid))
+        self.play(code2.highlight(conversions.marks["print_y"]), FadeIn(y_int.grid.layers), *flow(y.grid, y_int.grid))
         self.play(FadeIn(y_int.label))
         self.execute(code2, output2, conversions, conversions.marks["print_y"])
         self.hold(1)
