@@ -17,6 +17,8 @@ QUICK = 0.5  # after a sweep's first element, its moves take this share of the t
 QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
 SUM_SECONDS = 0.6  # each finished line stays this long before its sum moves into its cell
 REDUCTION_RISE = 0.4  # a mean's calculation line, over the row it reduces
+BOARD_GAP = 0.35  # between a matmul's result and the operands beside and above it
+MAX_BOARD_ZOOM = 1.5  # how much larger than the other steps' grids a matmul's may be drawn
 
 
 class OperationsScene(CodeGraphScene):
@@ -214,14 +216,27 @@ class OperationsScene(CodeGraphScene):
 
         self.step("sweep", "torch.mm: each result element is a row of x times a column of w, summed.")
         left, right, result = (self.grid(facts[key], key) for key in ("x", "w", "m"))
-        product = self.row(left, self.symbol("times"), right, self.symbol("="), result)
-        # As wide as the area allows, the product stands midway down to the calculation line.
-        product.set_y((TOP + STRIP_TOP) / 2)
-        self.swap_boards([turn, reduce], [product[:4]], code3.highlight(visible.marks["w"]))
+        self.matmul_board(left, right, result)
+        self.swap_boards([turn, reduce], [left, right], code3.highlight(visible.marks["w"]))
         self.play(code3.highlight(visible.marks["m"]), Create(result.grid.layers), FadeIn(result.label))
         self.sweep(left.grid, right.grid, result.grid)
         self.execute(code3, output3, visible, visible.marks["print_m"])
         self.hold(1)
+
+    def matmul_board(self, left: CaptionedGrid, right: CaptionedGrid, result: CaptionedGrid) -> VGroup:
+        """A product laid out as it is worked by hand: `left` beside the result, each of its rows
+        level with the result's row, `right` above, each column over the result's column; as
+        large as the room between the title and the calculation line allows."""
+        right.next_to(result.grid, UP, buff=BOARD_GAP)
+        right.shift((result.grid.get_left()[0] - right.grid.get_left()[0]) * RIGHT)
+        left.shift(
+            (result.grid.get_left()[0] - BOARD_GAP - left.grid.get_right()[0]) * RIGHT
+            + (result.grid.get_top()[1] - left.grid.get_top()[1]) * UP
+        )
+        board = VGroup(left, right, result)
+        room = (GRAPH_AREA.width - 0.2, TOP - STRIP_TOP)
+        board.scale(min(MAX_BOARD_ZOOM, room[0] / board.width, room[1] / board.height))
+        return board.move_to((GRAPH_AREA.centre_x, (TOP + STRIP_TOP) / 2, 0))
 
     def sweep(self, left: TensorGrid, right: TensorGrid, result: TensorGrid) -> None:
         """Row by column: for each result element, its row of `left` and column of `right` lit,
