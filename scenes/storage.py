@@ -68,10 +68,13 @@ class StorageScene(CodeGraphScene):
                 font=theme.code_font,
             ),
         )
-        # The facts stand in a column right of where the views' grids will be.
+        # The facts stand in a column right of where the views' grids will be, as wide as the
+        # widest view's facts, inside the graph area.
         c_window = StridedView(views["c"], block, theme.selection)
         grid = self.grid(views["c"], c_window)
-        size.move_to((grid.get_right()[0] + FACTS_GAP, grid.get_top()[1], 0), aligned_edge=UP + LEFT)
+        widest = max(size.width, *(view_facts(view, theme).width for view in views.values()))
+        left = min(grid.get_right()[0] + FACTS_GAP, GRAPH_AREA.right - widest)
+        size.move_to((left, grid.get_top()[1], 0), aligned_edge=UP + LEFT)
         self.play(code.highlight(slide.marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         self.play(FadeIn(size))
         self.hold(1)
