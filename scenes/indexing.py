@@ -111,6 +111,9 @@ class IndexingScene(CodeGraphScene):
             if len(hops):
                 if row_stride and view.stride[-1] == row_stride and self.room_to_say():
                     self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
+                elif matrix is not None and view.storage_offset and self.room_to_say() > 1:
+                    # A 2-d selection that starts further on is told, one sentence kept for the step's end.
+                    self.say(selection_sentence(view))
                 landings = zip(hops, (end for _, end, _ in view.hops()), strict=True)
                 lands = [AnimationGroup(Create(arc), *block.reveal(end)) for arc, end in landings]
                 self.play(AnimationGroup(*lands, lag_ratio=1.0), run_time=HOP_TIME * len(hops))
