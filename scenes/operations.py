@@ -88,7 +88,6 @@ class OperationsScene(CodeGraphScene):
             "the inner sizes must agree.",
         )
         product_board = self.row(*self.equation(facts, "a", "times", "c.t()", "z"))
-        self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         rule = VGroup(
             plain_text("shapes:", theme.muted, SMALL_SIZE + 4),
             ValueLabel(facts["a"].shape_key, facts["a"].shape_text, theme.text, STRIP_SIZE),
@@ -98,6 +97,9 @@ class OperationsScene(CodeGraphScene):
             ValueLabel(facts["z"].shape_key, facts["z"].shape_text, theme.text, STRIP_SIZE),
         ).arrange(RIGHT, buff=0.2)
         rule.next_to(product_board, DOWN, buff=0.6).set_x(GRAPH_AREA.centre_x)
+        # The product and its shapes rule stand midway down to the calculation line.
+        VGroup(product_board, rule).set_y((TOP + STRIP_TOP) / 2)
+        self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         self.play(FadeIn(rule, shift=0.1 * UP))
         self.execute(code2, output2, math, math.marks["print_mean"])
         self.hold(1)
