@@ -11,7 +11,15 @@ from seminar_anim.visual.code import CodePanel
 from seminar_anim.visual.codegraph import GRAPH_AREA, SAFE_BOTTOM, STORAGE_LEFT, CodeGraphScene
 from seminar_anim.visual.fades import FadeIn, FadeOut
 from seminar_anim.visual.labels import ValueLabel, code_text
-from seminar_anim.visual.memory import CELL_HEIGHT, HOP_ROOM, MemoryBlock, StridedView, stride_hops, view_facts
+from seminar_anim.visual.memory import (
+    CELL_HEIGHT,
+    HOP_ROOM,
+    MemoryBlock,
+    StridedView,
+    stride_hops,
+    view_facts,
+    view_grid,
+)
 from seminar_anim.visual.theme import SMALL_SIZE
 
 CELL = 0.75
@@ -130,14 +138,8 @@ class IndexingScene(CodeGraphScene):
 
     def selection(self, view: ViewLayout, facts: VGroup) -> VGroup:
         """A 1-d selection's own values as a row of cells after its name, under its facts."""
-        cells, numbers = VGroup(), VGroup()
-        for position, value in enumerate(view.values):
-            cell = Rectangle(width=CELL, height=CELL_HEIGHT, color=self.theme.selection, stroke_width=2)
-            cells.add(cell.move_to((position * CELL, 0, 0)))
-            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, 26).move_to(cell))
-        name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection)
-        VGroup(cells, numbers).next_to(name, RIGHT, buff=0.25)
-        return VGroup(cells, numbers, name).next_to(facts, DOWN, buff=SELECTION_GAP).align_to(facts, LEFT)
+        grid = view_grid(view, self.theme, (CELL, CELL_HEIGHT), 26)
+        return grid.next_to(facts, DOWN, buff=SELECTION_GAP).align_to(facts, LEFT)
 
     def matrix(self, shape: tuple[int, ...], block: MemoryBlock) -> VGroup:
         """The 2-d tensor as its shape shows it, above nothing but the numbers of its storage."""

@@ -17,8 +17,8 @@ from seminar_anim.visual.memory import (
     StridedView,
     hop_arc,
     view_facts,
+    view_grid,
 )
-from seminar_anim.visual.theme import SMALL_SIZE
 
 STORAGE_TOP = GRAPH_AREA.top - 0.1
 STORAGE_CODE = Box(CODE_BOX.left, CODE_BOX.right, CODE_BOX.bottom - 0.5, CODE_BOX.top)
@@ -162,16 +162,7 @@ class StorageScene(CodeGraphScene):
 
     def grid(self, view: ViewLayout, window: StridedView) -> VGroup:
         """The view as its shape shows it: rows and columns of the values it reads, under its window."""
-        columns = view.shape[-1] if view.shape else 1
-        cells, numbers = VGroup(), VGroup()
-        for position, value in enumerate(view.values):
-            row, column = divmod(position, columns)
-            cell = Rectangle(width=GRID_CELL[0], height=GRID_CELL[1], color=self.theme.selection, stroke_width=2)
-            cell.move_to((column * GRID_CELL[0], -row * GRID_CELL[1], 0))
-            cells.add(cell)
-            numbers.add(ValueLabel(view.value_key(position), value, self.theme.text, GRID_NUMBER).move_to(cell))
-        name = code_text(view.name, self.theme, SMALL_SIZE + 4, self.theme.selection).next_to(cells, LEFT, buff=0.25)
-        grid = VGroup(cells, numbers, name)
+        grid = view_grid(view, self.theme, GRID_CELL, GRID_NUMBER)
         return grid.move_to((GRAPH_AREA.left + 0.3, window.get_bottom()[1] - GRID_GAP, 0), aligned_edge=UP + LEFT)
 
     def transpose(

@@ -221,6 +221,20 @@ def stride_hops(view: ViewLayout, block: MemoryBlock, color: str) -> VGroup:
     return VGroup(*(hop_arc(block, start, end, view, axis, color) for start, end, axis in view.hops()))
 
 
+def view_grid(view: ViewLayout, theme: Theme, cell: tuple[float, float], number_size: float) -> VGroup:
+    """A view as its shape shows it: cells of size `cell` in rows, each with the value it reads,
+    and the view's name left of them; as (cells, numbers, name), for the scene to place."""
+    columns = view.shape[-1] if view.shape else 1
+    cells, numbers = VGroup(), VGroup()
+    for position, value in enumerate(view.values):
+        row, column = divmod(position, columns)
+        box = Rectangle(width=cell[0], height=cell[1], color=theme.selection, stroke_width=2)
+        cells.add(box.move_to((column * cell[0], -row * cell[1], 0)))
+        numbers.add(ValueLabel(view.value_key(position), value, theme.text, number_size).move_to(box))
+    name = code_text(view.name, theme, SMALL_SIZE + 4, theme.selection).next_to(cells, LEFT, buff=0.25)
+    return VGroup(cells, numbers, name)
+
+
 def view_facts(view: ViewLayout, theme: Theme) -> VGroup:
     """A view's live facts as a small table: storage_offset and stride, from the layout, each
     value in the code's font, as a print beside its call shows it."""
