@@ -109,15 +109,15 @@ class InplaceScene(CodeGraphScene):
         self.play(code.highlight(marks["a"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         window = StridedView(view, block, theme.selection, named=False)
         top = window.marks.get_bottom()[1] - GRID_GAP
+        # With no block under them, the grids are drawn larger, into the room they have.
+        size = 1.0 if lowest is None else ROOMY
         a_grid = self.grid(
             [ValueLabel(value.key, value.value, theme.text, VALUE_SIZE) for value in block.values],
             write.shape[-1],
             "a",
             theme.storage,
-        )
+        ).scale(size)
         if lowest is not None:
-            # With no block under them, the grids are drawn larger, into the room they have.
-            a_grid.scale(ROOMY)
             top -= max(0.0, top - lowest - a_grid.height) / 2
         left = block.cells.get_left()[0]
         a_grid.shift((left - a_grid[0].get_left()[0]) * RIGHT + (top - a_grid.get_top()[1]) * UP)
@@ -130,7 +130,7 @@ class InplaceScene(CodeGraphScene):
             view.shape[-1] if view.shape else 1,
             view.name,
             theme.selection,
-        ).scale(ROOMY if lowest is not None else 1.0)
+        ).scale(size)
         # v beside a, level with the row of a where its first element is.
         row = view.elements[0] // write.shape[-1]
         v_grid.shift(
