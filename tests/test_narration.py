@@ -21,7 +21,7 @@ from seminar_anim.app.options import LessonOptions, RenderOptions
 from seminar_anim.output.course import build_course
 from seminar_anim.output.render import narration_script, plan_render, render_scene
 from seminar_anim.output.video import video_seconds
-from seminar_anim.output.voice import RATE, TARGET_LUFS, decode, loudness, synthesise
+from seminar_anim.output.voice import PEAK, RATE, TARGET_LUFS, decode, encoded_track, loudness, normalised, synthesise
 from seminar_anim.visual.captions import cue_texts
 from tests.tiny_scene import tiny_spec
 
@@ -139,6 +139,29 @@ def test_a_recording_paces_its_step_and_missing_ones_are_spoken_by_the_voice(
     notes = [line for line in lines if line.startswith("note: no recording")]
     assert len(notes) == 2
     assert "tiny-01-01.wav" in notes[0] and "tiny-03-01.wav" in notes[1]
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".mp4", "aac"), (".webm", "libopus")])
+def test_where_lossy_coding_overshoots_the_sound_is_lowered_there_and_keeps_its_loudness(
+    tmp_path: Path, suffix: str, codec: str
+) -> None:
+    """A 0.2 s buzz in a voice-like sound: at -16 LUFS and under the limiter's ceiling, AAC
+    still decodes it past 1.0. Lowering the whole track for it took 1.6 LU off the loudness."""
+    times = np.arange(6 * RATE) / RATE
+    noise = np.random.default_rng(1).normal(0, 1, len(times))
+    voice = np.zeros_like(noise)
+    for index in range(1, len(noise)):  # brown-ish, as speech is mostly low
+        voice[index] = 0.95 * voice[index - 1] + noise[index]
+    voice *= (0.5 + 0.5 * np.sin(2 * math.pi * 4 * times)) / np.abs(voice).max()
+    buzz = np.sign(np.sin(2 * math.pi * 150 * times)) * ((times > 2) & (times < 2.2))
+    track = normalised((0.5 * voice + 0.7 * buzz).astype(np.float32))
+    path = tmp_path / f"sound{suffix}"
+    with av.open(str(path), "w") as output:
+        for packet in encoded_track(output, codec, track):
+            output.mux(packet)
+    samples = decode(path)
+    assert np.abs(samples).max() <= PEAK
+    assert abs(loudness(samples) - TARGET_LUFS) <= 0.5
 
 
 def test_a_sentence_is_synthesised_once(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

