@@ -11,8 +11,9 @@ from seminar_anim.visual.labels import ValueLabel, code_text, plain_text
 from seminar_anim.visual.tensor import CaptionedGrid, TensorGrid, flow, tensor_caption
 from seminar_anim.visual.theme import LABEL_SIZE, SMALL_SIZE
 
-BYTE = 0.4  # one byte's width, in the size bars and in every cell: 16 bytes fit the graph area
-BYTE_HEIGHT = 0.6  # the height of a cell drawn to its bytes
+BYTE = 0.4  # one byte's width in the size bars, and the least in any step: 16 bytes fit the graph area
+MAX_BYTE = 1.0  # one byte's width in a step whose tensors hold few bytes
+BYTE_HEIGHT = 1.0  # the height of a cell drawn to its bytes: the tallest that leaves the wrap step room
 BYTE_TICK, BYTE_GAP = 0.06, 0.03  # the height of a byte's box at a cell's foot, and the gap between boxes
 TOP = GRAPH_AREA.top - 0.2
 
@@ -55,6 +56,7 @@ class DtypesScene(CodeGraphScene):
             "type", f"x.type(torch.uint8) makes a new tensor of {narrow}-byte integers from the {wide}-byte doubles."
         )
         # Every cell from here on is as wide as its element's bytes, at the size bars' scale.
+        self.scale_bytes(facts["x"], facts["x.type(torch.uint8)"])
         x = self.grid(facts["x"], "x", size=True)
         small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", size=True)
         board = self.column(x, small)
@@ -67,6 +69,7 @@ class DtypesScene(CodeGraphScene):
 
         self.step("cut", "Converting to a narrower type changes values: y.int() cuts off the fractions.")
         code2, output2 = self.swap_panels(code, output, conversions.code, board)
+        self.scale_bytes(facts["y"], facts["y.int()"])
         y, y_int = self.grid(facts["y"], "y"), self.grid(facts["y.int()"], "y.int()")
         cut = self.column(y, y_int)
         self.play(code2.highlight(conversions.marks["y"]), FadeIn(y))
@@ -76,6 +79,7 @@ class DtypesScene(CodeGraphScene):
         self.hold(1)
 
         self.step("wrap", "Integers too big for one byte wrap: w.to(torch.uint8) keeps each element's low byte.")
+        self.scale_bytes(facts["w"], facts["w_bytes"], facts["w.to(torch.uint8)"])
         source = self.grid(facts["w"], "w")
         result = self.grid(facts["w.to(torch.uint8)"], "w.to(torch.uint8)")
         self.column(source)
@@ -86,8 +90,11 @@ class DtypesScene(CodeGraphScene):
 
         self.step("mask", "n > 2 gives a bool tensor, a mask; n[mask] picks the elements where it is True.")
         # A bool is one byte too: the mask is drawn as the bytes it holds, under n's bytes.
+        self.scale_bytes(facts["n"], facts["mask_bytes"], facts["n[mask]"])
         n = self.grid(facts["n"], "n")
-        mask = self.byte_strips(TensorGrid(facts["mask_bytes"], theme, color=theme.muted, cell=BYTE_HEIGHT, width=BYTE))
+        mask = self.byte_strips(
+            TensorGrid(facts["mask_bytes"], theme, color=theme.muted, cell=BYTE_HEIGHT, width=self.byte)
+        )
         (true_byte,) = facts.data["true_byte"]
         held = facts["mask_bytes"]
         # All in the code's font, on one baseline (none of it reaches below): uint8: 1 = True
@@ -137,7 +144,7 @@ class DtypesScene(CodeGraphScene):
         bytes_ = facts["w_bytes"]
         (kept,) = facts.data["kept"]
         size = facts["w"].element_size
-        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=BYTE)
+        cells = TensorGrid(bytes_, theme, cell=BYTE_HEIGHT, width=self.byte)
         cells.next_to(source.label, DOWN, buff=0.2).align_to(source.grid, LEFT)
         label = tensor_caption(bytes_, theme, "w_bytes", "dtype")
         label.next_to(cells, DOWN, buff=0.12).align_to(cells, LEFT)
@@ -221,10 +228,16 @@ class DtypesScene(CodeGraphScene):
         heading[2].next_to(heading[1], RIGHT, buff=0.12)
         return VGroup(heading, rows).move_to((GRAPH_AREA.centre_x, TOP - 0.1, 0), aligned_edge=UP)
 
+    def scale_bytes(self, *records: GridRecord) -> None:
+        """One byte's width for the step drawing `records`: the widest of them fills the graph
+        area, up to MAX_BYTE. All cells of a step share it, so widths compare as bytes."""
+        most = max(len(record.values) * record.element_size for record in records)
+        self.byte = max(BYTE, min(MAX_BYTE, (GRAPH_AREA.right - GRAPH_AREA.left - 0.4) / most))
+
     def grid(self, record: GridRecord, name: str, size: bool = False) -> CaptionedGrid:
-        """A grid as wide as its bytes, BYTE each, with the bytes marked at its foot, captioned
+        """A grid as wide as its bytes, one step's byte width each, with the bytes marked at its foot, captioned
         with its dtype (and, with `size`, element_size() beside it)."""
-        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=BYTE * record.element_size))
+        grid = self.byte_strips(TensorGrid(record, self.theme, cell=BYTE_HEIGHT, width=self.byte * record.element_size))
         if not size:
             return grid.with_caption(self.theme, name, "dtype")
         # element_size() on a line of its own: a one-byte grid is narrower than its name.

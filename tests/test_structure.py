@@ -308,22 +308,32 @@ def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
 
     from scenes.dtypes import BYTE, DtypesScene
     from seminar_anim.model.basics import dtypes_lesson
+    from seminar_anim.visual.codegraph import GRAPH_AREA
     from seminar_anim.visual.theme import get_theme
 
     facts = dtypes_lesson()
     scene = SimpleNamespace(theme=get_theme("dark"))
     scene.byte_strips = lambda grid: DtypesScene.byte_strips(scene, grid)  # type: ignore[arg-type]
-    names = ("x", "x.type(torch.uint8)", "y", "y.int()", "w", "w.to(torch.uint8)", "n", "n[mask]")
-    sizes = {facts[name].element_size for name in names}
+    steps = (("x", "x.type(torch.uint8)"), ("y", "y.int()"), ("w", "w_bytes", "w.to(torch.uint8)"), ("n", "n[mask]"))
+    sizes = {facts[name].element_size for step in steps for name in step}
     assert sizes == {1, 2, 4, 8}, "the narrowing steps compare one, two, four and eight bytes"
-    # One byte is one width in every step, so widths compare across steps too.
-    for name in names:
-        record = facts[name]
-        grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
-        for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
-            assert cell.width == pytest.approx(BYTE * record.element_size), name
-            assert len(strip) == record.element_size, name
-            assert strip.width <= cell.width
+    # In each step one byte is one width, so widths compare as bytes; the widest grid fills
+    # the graph area as far as its bytes allow, and stays inside it.
+    widths = []
+    for step in steps:
+        DtypesScene.scale_bytes(scene, *(facts[name] for name in step))  # type: ignore[arg-type]
+        assert scene.byte >= BYTE
+        widths.append(scene.byte)
+        for name in step:
+            record = facts[name]
+            grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
+            assert grid.width <= GRAPH_AREA.right - GRAPH_AREA.left
+            for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
+                assert cell.width == pytest.approx(scene.byte * record.element_size), name
+                assert len(strip) == record.element_size, name
+                assert strip.width <= cell.width
+    assert widths[0] == pytest.approx(BYTE, rel=0.05), "x's 16 bytes: about the size bars' scale, the step before"
+    assert max(widths) > 2 * BYTE, "a step of few bytes draws them wide"
     # The mask is drawn as the bytes it holds: one a bool, the true byte where it is True.
     (true_byte,) = facts.data["true_byte"]
     assert facts["mask"].element_size == facts["mask_bytes"].element_size == 1
