@@ -18,7 +18,7 @@ QUICK_STRIP_SECONDS = 1.2  # and its calculation lines arrive in this long
 SUM_SECONDS = 0.6  # each finished line stays this long before its sum moves into its cell
 REDUCTION_RISE = 0.4  # a mean's calculation line, over the row it reduces
 BOARD_GAP = 0.35  # between a matmul's result and the operands beside and above it
-MAX_BOARD_ZOOM = 1.5  # how much larger than the other steps' grids a matmul's may be drawn
+MAX_BOARD_ZOOM = 1.5  # how much larger than the two-row steps' grids a one-row step's may be drawn
 
 
 class OperationsScene(CodeGraphScene):
@@ -31,7 +31,7 @@ class OperationsScene(CodeGraphScene):
         code, output = self.panels(creation.code, bottom=SAFE_BOTTOM)
 
         a, b, c = (self.grid(facts[key], key) for key in ("a", "b", "c"))
-        board = self.row(a, b, c, gap=0.8)
+        board = self.enlarged(self.row(a, b, c, gap=0.5))
 
         # The first frame already shows the empty cells the code will fill, named as the code names them.
         self.step("code", "The slide's creation operations: tensors of ones and zeros, and a transpose.")
@@ -54,7 +54,7 @@ class OperationsScene(CodeGraphScene):
             "transpose", f"a.t() turns rows into columns: the {rows} by {columns} tensor becomes {columns} by {rows}."
         )
         a_again, a_t = self.grid(facts["a"], "a"), self.grid(facts["a_t"], "a_t")
-        turned = self.row(a_again, self.arrow("t()"), a_t)
+        turned = self.enlarged(self.row(a_again, self.arrow("t()"), a_t))
         self.swap_boards([board], [turned[:2]], code.highlight(creation.marks["a_t"]))
         self.play(TransformFromCopy(a_again.grid, a_t.grid), FadeIn(a_t.label))
         self.execute(code, output, creation, creation.marks["print_shape"])
@@ -97,8 +97,7 @@ class OperationsScene(CodeGraphScene):
             ValueLabel(facts["z"].shape_key, facts["z"].shape_text, theme.text, STRIP_SIZE),
         ).arrange(RIGHT, buff=0.2)
         rule.next_to(product_board, DOWN, buff=0.6).set_x(GRAPH_AREA.centre_x)
-        # The product and its shapes rule stand midway down to the calculation line.
-        VGroup(product_board, rule).set_y((TOP + STRIP_TOP) / 2)
+        self.enlarged(VGroup(product_board, rule))
         self.swap_boards([total, product], [product_board], code2.highlight(math.marks["z"]))
         self.play(FadeIn(rule, shift=0.1 * UP))
         self.execute(code2, output2, math, math.marks["print_mean"])
@@ -235,7 +234,11 @@ class OperationsScene(CodeGraphScene):
             (result.grid.get_left()[0] - BOARD_GAP - left.grid.get_right()[0]) * RIGHT
             + (result.grid.get_top()[1] - left.grid.get_top()[1]) * UP
         )
-        board = VGroup(left, right, result)
+        return self.enlarged(VGroup(left, right, result))
+
+    def enlarged(self, board: VGroup) -> VGroup:
+        """`board`, a step's only row or block, as large as the room between the title and the
+        calculation line allows (up to MAX_BOARD_ZOOM), and midway down that room."""
         room = (GRAPH_AREA.width - 0.2, TOP - STRIP_TOP)
         board.scale(min(MAX_BOARD_ZOOM, room[0] / board.width, room[1] / board.height))
         return board.move_to((GRAPH_AREA.centre_x, (TOP + STRIP_TOP) / 2, 0))
