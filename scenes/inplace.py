@@ -193,8 +193,14 @@ class InplaceScene(CodeGraphScene):
         # a's grid and v's row take the new values together, each from the storage cell it reads.
         moves: list[Animation] = []
         fresh = []
-        for numbers, elements in ((a_grid[0][1], range(len(written))), (v_grid[1], write.view.elements)):
-            news = [written[element].copy().move_to(old) for element, old in zip(elements, numbers, strict=True)]
+        for cells, numbers, elements in (
+            (a_grid[0][0], a_grid[0][1], range(len(written))),
+            (v_grid[0], v_grid[1], write.view.elements),
+        ):
+            size = cells[0].width / CELL_WIDTH  # a grid drawn larger than the storage shows its numbers larger
+            news = [
+                written[element].copy().scale(size).move_to(old) for element, old in zip(elements, numbers, strict=True)
+            ]
             moves += [FadeOut(old) for old in numbers]
             moves += [TransformFromCopy(written[element], new) for element, new in zip(elements, news, strict=True)]
             fresh.append((numbers, news))
