@@ -80,9 +80,19 @@ class IndexingScene(CodeGraphScene):
         self.build_grid(boxes, [cell[1] for cell in cells], name, list(grid_block.values))
         self.hold(1)
 
-        self.step("2-d-slices", "Rows, columns and blocks are windows too.")
+        # Each 2-d selection is told as it is drawn: the first ones in one step, the blocks in the next.
+        selections = list(zip(facts.lines[1], facts.views[1], strict=True))
+        split = next(
+            (i for i, (_, view) in enumerate(selections) if len(view.shape) == 2 and view.storage_offset), None
+        )
+        split = (len(selections) + 1) // 2 if split is None else split
+        self.step("2-d-slices", "An element, a row, a column: windows onto x's storage too.")
         self.current, self.hops = VGroup(), VGroup()
-        self.slide(code2, zip(facts.lines[1], facts.views[1], strict=True), grid_block, matrix, rows)
+        self.slide(code2, selections[:split], grid_block, matrix, rows)
+        self.hold(1)
+
+        self.step("2-d-blocks", "Blocks of rows and columns are windows too.")
+        self.slide(code2, selections[split:], grid_block, matrix, rows, keep=1)
         self.play(code2.highlight(grid_listing.marks["p"]))
         self.play(code2.highlight(grid_listing.marks["q"]))
         self.say(f"Here too, {grid_listing.told('same')}")
@@ -96,10 +106,12 @@ class IndexingScene(CodeGraphScene):
         block: MemoryBlock,
         matrix: VGroup | None = None,
         row_stride: int = 0,
+        keep: int = 0,
     ) -> None:
         """Move one window over the storage from selection to selection, with its offset, its
         stride, and the hops of that stride from element to element; a selection that hops
-        `row_stride` elements is said to step over whole rows as it does."""
+        `row_stride` elements is said to step over whole rows as it does. Each 2-d selection is
+        told as it appears, while `keep` sentences are left for the step's end."""
         for line, view in views:
             window = StridedView(view, block, self.theme.selection)
             facts = view_facts(view, self.theme).next_to(block, DOWN, buff=FACTS_GAP).align_to(block, LEFT)
@@ -114,14 +126,14 @@ class IndexingScene(CodeGraphScene):
             self.play(code.highlight(line), FadeOut(self.hops), FadeOut(self.current))
             # Only the first element is read yet: the rest of the storage dims.
             self.play(FadeIn(parts), *block.read_only({view.elements[0]}))
+            if matrix is not None and self.room_to_say() > keep:
+                if row_stride and view.stride and view.stride[-1] == row_stride and len(hops):
+                    self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
+                else:
+                    self.say(selection_sentence(view))
             # From its first element the view hops, one stride at a time, to each of the others,
             # each lighting up as the hop lands on it.
             if len(hops):
-                if row_stride and view.stride[-1] == row_stride and self.room_to_say():
-                    self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
-                elif matrix is not None and view.storage_offset and self.room_to_say() > 1:
-                    # A 2-d selection that starts further on is told, one sentence kept for the step's end.
-                    self.say(selection_sentence(view))
                 landings = zip(hops, (end for _, end, _ in view.hops()), strict=True)
                 lands = [AnimationGroup(Create(arc), *block.reveal(end)) for arc, end in landings]
                 self.play(AnimationGroup(*lands, lag_ratio=1.0), run_time=HOP_TIME * len(hops))
@@ -169,4 +181,7 @@ def selection_sentence(view: ViewLayout) -> str:
     """What a selection's facts say, from its layout: where it starts and how it steps."""
     if not view.stride:
         return f"{view.code} starts at element {view.storage_offset} and has no stride: it is one number."
+    if len(view.elements) == 1:
+        shape = " by ".join(str(size) for size in view.shape)
+        return f"{view.code} reads element {view.storage_offset} alone, as a {shape} tensor."
     return f"{view.code} starts at element {view.storage_offset} and steps by {view.stride[-1]}."
