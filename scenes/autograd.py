@@ -72,8 +72,8 @@ class AutogradScene(CodeGraphScene):
 
         paths = "the path" if len(graph.paths) == 1 else "each path, summed over the paths"
         self.step("chain-rule", f"The chain rule: df/d{graph.focus} multiplies the local derivatives along {paths}.")
-        self.chain_rule_line(view, "f")
-        self.say(f"Multiplied out, that is {format_value(graph.node(graph.focus).grad)}, as the backward pass found.")
+        told = f"Multiplied out, that is {format_value(graph.node(graph.focus).grad)}, as the backward pass found."
+        self.chain_rule_line(view, "f", told)
         self.hold(1)
 
         self.step("check", f"print({graph.focus}.grad) shows the very number the graph computed.")

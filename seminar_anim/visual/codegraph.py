@@ -206,11 +206,11 @@ class CodeGraphScene(LectureScene):
         self.strip_area = view.area
         return view
 
-    def chain_rule_line(self, view: GraphView, output: str) -> None:
+    def chain_rule_line(self, view: GraphView, output: str, told: str) -> None:
         """d output/d focus as the output's gradient (1) times the local derivatives along each
         path, summed over the paths: the form every backward line has, upstream gradient times
         local derivative. Only the paths' edges stay lit. With more numbers than fit one line,
-        each path shows its product instead."""
+        each path shows its product instead. `told` is said as the line's result arrives."""
         graph = view.graph
         root = view.nodes[graph.output].grad
         parts: list[VMobject] = [self.derivative(graph, graph.focus, output), self.symbol("=")]
@@ -249,6 +249,7 @@ class CodeGraphScene(LectureScene):
             *(Indicate(view.edges[index].local, color=self.theme.local) for index in sorted(lit)),
         )
         row = self.show_strip(*parts, sources=sources)
+        self.say(told)
         # The backward step wrote this gradient as the upstream gradient times the last local
         # derivative: a brace shows which factors made that upstream gradient.
         for first, last, upstream in upstreams:
