@@ -237,14 +237,19 @@ class LectureScene(Scene):
                     self.add_subcaption(cue.text, duration=cue.duration, offset=line.start + cue.start - self.time)
         else:
             # Each sentence shows from when the scene says it until the next one is said (the
-            # last until the step ends), so a sentence about a number shows with that number.
+            # last until the step ends), so a sentence about a number shows with that number;
+            # but not before the one before could be read: a sentence said sooner waits for it,
+            # as a narrated one waits for the voice, while the animations go on.
             # Sentences said within MIN_SECONDS of the one before share its time.
             said: list[tuple[float, list[str]]] = []
             for line in lines:
+                start = line.start
+                if said:
+                    start = max(start, said[-1][0] + reading_seconds(" ".join(said[-1][1])))
                 if said and line.start - said[-1][0] < MIN_SECONDS:
                     said[-1][1].append(line.text)
                 else:
-                    said.append((line.start, [line.text]))
+                    said.append((start, [line.text]))
             # The step holds until its last sentences can be read, as a narrated one holds
             # until they are said.
             if said and (short := reading_seconds(" ".join(said[-1][1])) - (self.time - said[-1][0])) > 0:
