@@ -56,8 +56,15 @@ class IndexingScene(CodeGraphScene):
         self.play(code.highlight(line_listing.marks["x"]), *(FadeIn(value, shift=0.2 * DOWN) for value in block.values))
         self.hold(1)
 
-        self.step("slices", "Each selection is a window: where it starts (storage_offset) and how it steps (stride).")
-        self.slide(code, zip(facts.lines[0], facts.views[0], strict=True), block)
+        # Each selection is told as it is drawn: the single elements in one step, the slices in the next.
+        selections = list(zip(facts.lines[0], facts.views[0], strict=True))
+        split = next((i for i, (_, view) in enumerate(selections) if view.shape), len(selections)) or 1
+        self.step("element", "An index is a window too.")
+        self.slide(code, selections[:split], block)
+        self.hold(1)
+
+        self.step("slices", "A slice is a window: where it starts (storage_offset) and how it steps (stride).")
+        self.slide(code, selections[split:], block)
 
         self.step("no-copy", "Same storage pointer: the selection reads the very same bytes, nothing was copied.")
         self.play(code.highlight(line_listing.marks["p"]))
@@ -82,10 +89,10 @@ class IndexingScene(CodeGraphScene):
 
         # Each 2-d selection is told as it is drawn: the first ones in one step, the blocks in the next.
         selections = list(zip(facts.lines[1], facts.views[1], strict=True))
+        half = (len(selections) + 1) // 2  # where none starts further on
         split = next(
-            (i for i, (_, view) in enumerate(selections) if len(view.shape) == 2 and view.storage_offset), None
+            (i for i, (_, view) in enumerate(selections) if len(view.shape) == 2 and view.storage_offset), half
         )
-        split = (len(selections) + 1) // 2 if split is None else split
         self.step("2-d-slices", "An element, a row, a column: windows onto x's storage too.")
         self.current, self.hops = VGroup(), VGroup()
         self.slide(code2, selections[:split], grid_block, matrix, rows)
@@ -110,8 +117,8 @@ class IndexingScene(CodeGraphScene):
     ) -> None:
         """Move one window over the storage from selection to selection, with its offset, its
         stride, and the hops of that stride from element to element; a selection that hops
-        `row_stride` elements is said to step over whole rows as it does. Each 2-d selection is
-        told as it appears, while `keep` sentences are left for the step's end."""
+        `row_stride` elements is said to step over whole rows as it does. Each selection is told
+        as it appears, while `keep` sentences are left for the step's end."""
         for line, view in views:
             window = StridedView(view, block, self.theme.selection)
             facts = view_facts(view, self.theme).next_to(block, DOWN, buff=FACTS_GAP).align_to(block, LEFT)
@@ -126,7 +133,7 @@ class IndexingScene(CodeGraphScene):
             self.play(code.highlight(line), FadeOut(self.hops), FadeOut(self.current))
             # Only the first element is read yet: the rest of the storage dims.
             self.play(FadeIn(parts), *block.read_only({view.elements[0]}))
-            if matrix is not None and self.room_to_say() > keep:
+            if self.room_to_say() > keep:
                 if row_stride and view.stride and view.stride[-1] == row_stride and len(hops):
                     self.say(f"{view.code} steps over whole rows, {row_stride} elements a hop.")
                 else:
@@ -143,8 +150,6 @@ class IndexingScene(CodeGraphScene):
                 # Drawn piece by piece, the grid joins the selection to leave with it.
                 self.remove(*cells, *numbers, name)
                 parts.add(own)
-                if self.room_to_say():
-                    self.say(selection_sentence(view))
             self.current, self.hops = parts, hops
             self.hold(1)
 

@@ -126,7 +126,9 @@ def test_indexing_offsets_and_strides_match_pytorch() -> None:
 @pytest.mark.xdist_group("indexing")
 @pytest.mark.parametrize("theme", themes_for("indexing"))
 def test_indexing_frames_draw_the_manifest_cleanly(theme: str) -> None:
-    _, captures = clean_capture("indexing", theme, ["code", "slices", "no-copy", "2-d", "2-d-slices", "2-d-blocks"])
+    _, captures = clean_capture(
+        "indexing", theme, ["code", "element", "slices", "no-copy", "2-d", "2-d-slices", "2-d-blocks"]
+    )
     last = {text.key for text in captures[-1].texts if text.key}
     assert {"x[1:2, :1].storage_offset", "x[1:2, :1].stride"} <= last
 
