@@ -96,15 +96,13 @@ class DtypesScene(CodeGraphScene):
             TensorGrid(facts["mask_bytes"], theme, color=theme.muted, cell=BYTE_HEIGHT, width=self.byte)
         )
         (true_byte,) = facts.data["true_byte"]
-        held = facts["mask_bytes"]
-        # All in the code's font, on one baseline (none of it reaches below): uint8: 1 = True
+        # A bool is stored as one byte: the cells show the byte each element holds, 1 for True.
+        # Nothing in this line reaches below its baseline, so its parts align at their feet.
         meaning = VGroup(
-            ValueLabel(held.dtype_key, held.dtype, theme.muted, SMALL_SIZE + 3, font=theme.code_font),
-            code_text(":", theme, SMALL_SIZE + 3, theme.muted),
+            plain_text("stored:", theme.muted, SMALL_SIZE + 3),
             ValueLabel(true_byte.key, true_byte.value, theme.text, SMALL_SIZE + 3, font=theme.code_font),
             code_text("= True", theme, SMALL_SIZE + 3, theme.muted),
         ).arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
-        meaning[1].next_to(meaning[0], RIGHT, buff=0.02, aligned_edge=DOWN)
         mask_label = VGroup(tensor_caption(facts["mask"], theme, "mask = n > 2", "dtype"), meaning)
         mask_label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(mask, DOWN, buff=0.15).align_to(mask, LEFT)
         picked = self.grid(facts["n[mask]"], "n[mask]: a new tensor")
