@@ -43,6 +43,7 @@ OUTPUT_ROOM = 1.5  # the output's heading and three printed lines, kept when cod
 CODE_BOX = Box(left=-6.4, right=-0.9, bottom=-1.0, top=2.75)
 GRAPH_AREA = Box(left=-0.6, right=6.4, bottom=-2.2, top=2.75)
 WIDE_AREA = Box(left=-6.4, right=6.4, bottom=-2.2, top=2.75)  # a big graph's, while the code steps aside
+PRINT_HOLD_LINES = 2  # the most lines of reading time a print is held for
 MAX_TOLD_EDGES = 8  # a bigger graph's backward pass is drawn, not told edge by edge
 MAX_FACTORS = 10  # numbers in one chain-rule line; past them each path shows its product
 STRIP_Y = SAFE_BOTTOM + 0.35  # the middle of the calculation line: a fraction's height above the band
@@ -106,7 +107,7 @@ class CodeGraphScene(LectureScene):
         if done < len(listing.prints) and listing.print_lines[done] == line:
             self._printed[id(listing)] = done + 1
             printed = self.print_text(output, listing.prints[done])
-            self.hold(1)
+            self.hold(min(len(printed), PRINT_HOLD_LINES))  # a matrix's rows are read as one thing
             return VGroup(*printed)
         return VGroup()
 
