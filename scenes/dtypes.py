@@ -98,11 +98,15 @@ class DtypesScene(CodeGraphScene):
         (true_byte,) = facts.data["true_byte"]
         # A bool is stored as one byte: the cells show the byte each element holds, 1 for True.
         # Nothing in this line reaches below its baseline, so its parts align at their feet.
+        held = facts["mask_bytes"]
         meaning = VGroup(
-            plain_text("stored:", theme.muted, SMALL_SIZE + 3),
+            plain_text("stored as", theme.muted, SMALL_SIZE + 3),
+            ValueLabel(held.dtype_key, held.dtype, theme.muted, SMALL_SIZE + 3, font=theme.code_font),
+            code_text(":", theme, SMALL_SIZE + 3, theme.muted),
             ValueLabel(true_byte.key, true_byte.value, theme.text, SMALL_SIZE + 3, font=theme.code_font),
             code_text("= True", theme, SMALL_SIZE + 3, theme.muted),
         ).arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
+        meaning[2].next_to(meaning[1], RIGHT, buff=0.02, aligned_edge=DOWN)
         mask_label = VGroup(tensor_caption(facts["mask"], theme, "mask = n > 2", "dtype"), meaning)
         mask_label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(mask, DOWN, buff=0.15).align_to(mask, LEFT)
         picked = self.grid(facts["n[mask]"], "n[mask]: a new tensor")
