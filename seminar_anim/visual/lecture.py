@@ -243,13 +243,12 @@ class LectureScene(Scene):
             # Sentences said within MIN_SECONDS of the one before share its time.
             said: list[tuple[float, list[str]]] = []
             for line in lines:
-                start = line.start
-                if said:
-                    start = max(start, said[-1][0] + reading_seconds(" ".join(said[-1][1])))
                 if said and line.start - said[-1][0] < MIN_SECONDS:
                     said[-1][1].append(line.text)
+                elif said:
+                    said.append((max(line.start, said[-1][0] + reading_seconds(" ".join(said[-1][1]))), [line.text]))
                 else:
-                    said.append((start, [line.text]))
+                    said.append((line.start, [line.text]))
             # The step holds until its last sentences can be read, as a narrated one holds
             # until they are said.
             if said and (short := reading_seconds(" ".join(said[-1][1])) - (self.time - said[-1][0])) > 0:
