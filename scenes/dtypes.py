@@ -55,7 +55,8 @@ class DtypesScene(CodeGraphScene):
         self.step(
             "type", f"x.type(torch.uint8) makes a new tensor of {narrow}-byte integers from the {wide}-byte doubles."
         )
-        # Every cell from here on is as wide as its element's bytes, at the size bars' scale.
+        # Every cell from here on is as wide as its element's bytes, at its step's byte width:
+        # this step's 16 bytes take about the size bars' scale.
         self.scale_bytes(facts["x"], facts["x.type(torch.uint8)"])
         x = self.grid(facts["x"], "x", size=True)
         small = self.grid(facts["x.type(torch.uint8)"], "x.type(torch.uint8)", size=True)
@@ -234,7 +235,7 @@ class DtypesScene(CodeGraphScene):
         """One byte's width for the step drawing `records`: the widest of them fills the graph
         area, up to MAX_BYTE. All cells of a step share it, so widths compare as bytes."""
         most = max(len(record.values) * record.element_size for record in records)
-        self.byte = max(BYTE, min(MAX_BYTE, (GRAPH_AREA.right - GRAPH_AREA.left - 0.4) / most))
+        self.byte = max(BYTE, min(MAX_BYTE, (GRAPH_AREA.width - 0.4) / most))
 
     def grid(self, record: GridRecord, name: str, size: bool = False) -> CaptionedGrid:
         """A grid as wide as its bytes, one step's byte width each, with the bytes marked at its foot, captioned

@@ -314,7 +314,12 @@ def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
     facts = dtypes_lesson()
     scene = SimpleNamespace(theme=get_theme("dark"))
     scene.byte_strips = lambda grid: DtypesScene.byte_strips(scene, grid)  # type: ignore[arg-type]
-    steps = (("x", "x.type(torch.uint8)"), ("y", "y.int()"), ("w", "w_bytes", "w.to(torch.uint8)"), ("n", "n[mask]"))
+    steps = (
+        ("x", "x.type(torch.uint8)"),
+        ("y", "y.int()"),
+        ("w", "w_bytes", "w.to(torch.uint8)"),
+        ("n", "mask_bytes", "n[mask]"),
+    )
     sizes = {facts[name].element_size for step in steps for name in step}
     assert sizes == {1, 2, 4, 8}, "the narrowing steps compare one, two, four and eight bytes"
     # In each step one byte is one width, so widths compare as bytes; the widest grid fills
@@ -327,7 +332,7 @@ def test_dtypes_draws_every_cell_as_wide_as_its_bytes() -> None:
         for name in step:
             record = facts[name]
             grid = DtypesScene.grid(scene, record, name).grid  # type: ignore[arg-type]
-            assert grid.width <= GRAPH_AREA.right - GRAPH_AREA.left
+            assert grid.width <= GRAPH_AREA.width
             for cell, strip in zip(grid.cells, grid.layers[-len(grid.cells) :], strict=True):
                 assert cell.width == pytest.approx(scene.byte * record.element_size), name
                 assert len(strip) == record.element_size, name
